@@ -1,0 +1,122 @@
+"""API plumbing shared by every router: authentication, the acting user, and errors → HTTP in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from mitra.core.errors import Invalid, MitraError, NotFound
+from mitra.core.tenancy import Actor
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class Error(Schema):
+    """Every error the API returns: a message, a stable code and, for bad input, the fields at fault."""
+
+    detail: str
+    code: str
+    errors: list[ErrorItem] = []
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer mitra_…`` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        from mitra.accounts.security import client_ip
+        from mitra.accounts.selectors import actor_from_membership
+        from mitra.accounts.services import api_token_authenticate
+
+        api_token = api_token_authenticate(token, ip_address=client_ip(request), path=request.path)
+        if api_token is None:
+            return None
+        actor = actor_from_membership(api_token.membership)
+        request.actor = actor  # type: ignore[attr-defined]
+        request.user = actor.user
+        return actor
+
+
+class Session(SessionAuth):
+    """The browser's signed-in session (with CSRF protection on writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        if not request.user.is_authenticated:
+            return None
+        actor = getattr(request, "actor", None)
+        return actor if actor else None
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or []}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(MitraError)
+    def _mitra(request: HttpRequest, exc: MitraError) -> HttpResponse:
+        if isinstance(exc, NotFound) and exc.denied:
+            _log_denied(request, exc)
+        errors = exc.as_list() if isinstance(exc, Invalid) else []
+        return _error(api, request, exc.status, exc.code, exc.message, errors)
+
+    @api.exception_handler(Http404)
+    def _http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _error(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(DjangoValidationError)
+    def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        invalid = Invalid.from_django(exc)
+        return _error(api, request, 422, invalid.code, invalid.message, invalid.as_list())
+
+    @api.exception_handler(NinjaValidationError)
+    def _ninja_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [_ninja_error_item(e) for e in exc.errors]
+        detail = f"{errors[0]['field']}: {errors[0]['message']}" if errors else _("Invalid input.")
+        return _error(api, request, 422, "invalid", detail, errors)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = _error(api, request, 401, "unauthenticated", _("Sign in or send a valid API token."))
+        response["WWW-Authenticate"] = 'Bearer realm="mitra"'
+        return response
+
+    @api.exception_handler(AuthorizationError)
+    def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return _error(api, request, 403, "permission_denied", _("You may not do this."))
+
+
+def _ninja_error_item(error: dict[str, Any]) -> dict[str, str]:
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+    return {"field": ".".join(location), "message": str(error.get("msg", "invalid"))}
+
+
+def _log_denied(request: HttpRequest, exc: NotFound) -> None:
+    from mitra.accounts.models import SecurityEvent
+    from mitra.accounts.security import client_ip
+    from mitra.accounts.services import security_event_record
+
+    actor = getattr(request, "auth", None) or getattr(request, "actor", None)
+    security_event_record(
+        kind=SecurityEvent.Kind.ACCESS_DENIED,
+        user=actor.user if actor else None,
+        organisation_id=actor.organisation_id if actor else None,
+        ip_address=client_ip(request),
+        path=request.path,
+        detail=exc.message,
+    )
+
+
+ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}

@@ -1,0 +1,80 @@
+"""Request plumbing: who is acting, in which language and time zone, and the organisation's MFA rule."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+ORGANISATION_SESSION_KEY = "mitra_organisation_id"
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/invitations/", "/join/", "/s/")
+
+
+def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+    from mitra.accounts.selectors import actor_for
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return actor_for(user, request.session.get(ORGANISATION_SESSION_KEY))  # type: ignore[arg-type]
+
+
+class ActorMiddleware:
+    """Sets ``request.actor`` (lazily) and the organisation's time zone and default language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = SimpleLazyObject(lambda: _actor(request))  # type: ignore[attr-defined]
+        if request.user.is_authenticated and request.actor:  # type: ignore[attr-defined]
+            org = request.actor.organisation  # type: ignore[attr-defined]
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(org.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                translation.activate(org.language)
+                request.LANGUAGE_CODE = org.language
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def user_has_totp(user: object) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RequireMfaMiddleware:
+    """When an organisation requires MFA, its members must set up an authenticator before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor = getattr(request, "actor", None)
+        if (
+            request.user.is_authenticated
+            and actor
+            and actor.organisation.require_mfa
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+            and not user_has_totp(request.user)
+        ):
+            message = _("Your organisation requires two-factor authentication. Set up an authenticator app first.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "mfa_required", "errors": []}, status=403)
+            from django.contrib import messages
+
+            messages.warning(request, message)
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
