@@ -25,6 +25,7 @@ from mitra.accounts.models import (
     User,
 )
 from mitra.core.errors import Conflict, Invalid, NotFound
+from mitra.core.jobs import enqueue_on_commit
 from mitra.core.services import (
     check_version,
     derived_secret,
@@ -321,9 +322,7 @@ def invitation_create(actor: Actor, *, email: str, role: str = Role.MEMBER, depa
     invitation.token_hash = hash_secret(derived_secret("inv", salt))
     validate_and_save(invitation)
     invitation.departments.set(departments)
-    from mitra.accounts.tasks import send_invitation_email
-
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    enqueue_on_commit("mitra.accounts.tasks.send_invitation_email", invitation.pk)
     return invitation
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Department, Membership, Organisation, User
 from mitra.accounts.services import _clean_email, organisation_create, user_create
 from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from mitra.core.jobs import enqueue_on_commit
 from mitra.core.services import (
     check_version,
     derived_secret,
@@ -112,9 +113,7 @@ def partnership_propose(
             message=message.strip(),
         )
     )
-    from mitra.partnerships.tasks import notify_proposal
-
-    transaction.on_commit(lambda: notify_proposal.enqueue(partnership.pk))
+    enqueue_on_commit("mitra.partnerships.tasks.notify_proposal", partnership.pk)
     return partnership
 
 
@@ -265,9 +264,7 @@ def partner_invitation_create(
         expires_at=timezone.now() + dt.timedelta(days=PARTNER_INVITATION_DAYS),
     )
     validate_and_save(invitation)
-    from mitra.partnerships.tasks import send_partner_invitation_email
-
-    transaction.on_commit(lambda: send_partner_invitation_email.enqueue(invitation.pk))
+    enqueue_on_commit("mitra.partnerships.tasks.send_partner_invitation_email", invitation.pk)
     return invitation
 
 

@@ -1,0 +1,38 @@
+from django.core import mail
+from django.core.management import call_command
+
+from mitra.partnerships import services
+from mitra.partnerships.models import PartnerInvitation, Side
+from mitra.partnerships.tasks import notify_proposal
+from tests import factories as f
+
+
+def _work() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def test_proposal_notifies_the_recipients_admins_after_commit(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        p = services.partnership_propose(f.actor(world.supplier_member), partner_id=world.foreign.pk, our_side=Side.SUPPLIER)
+    _work()
+    assert [m.to for m in mail.outbox] == [["admin@lain.test"]]
+    assert f"/partnerships/{p.pk}/" in mail.outbox[0].body
+    services.partnership_accept(f.actor(world.foreign_admin), partnership_id=p.pk)
+    assert notify_proposal.call(p.pk) == 0  # no longer a proposal: nothing to tell
+
+
+def test_partner_invitation_email_is_sent_once_in_the_proposers_language(world, django_capture_on_commit_callbacks):
+    world.supplier.language = "en"
+    world.supplier.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        inv = services.partner_invitation_create(
+            f.actor(world.supplier_admin), email="gm@hotel.test", company_name="PT Hotel Nusantara",
+            our_side=Side.SUPPLIER, message="Mari bermitra.",
+        )
+    _work()
+    _work()
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "PT Sumber Rasa Nusantara" in mail.outbox[0].subject
+    assert f"/join/{services.partner_invitation_token(inv)}/" in body and "Mari bermitra." in body
+    assert PartnerInvitation.objects.get(pk=inv.pk).email_sent_at is not None
