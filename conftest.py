@@ -11,6 +11,16 @@ from mitra.partnerships.models import Bridge, Partnership
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     supplier: Organisation
