@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator, Field
 
 from mitra.core.errors import Invalid, MitraError, NotFound
 from mitra.core.tenancy import Actor
@@ -57,7 +59,7 @@ class Session(SessionAuth):
 
 
 def actor_of(request: HttpRequest) -> Actor:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
@@ -120,3 +122,37 @@ def _log_denied(request: HttpRequest, exc: NotFound) -> None:
 
 
 ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def errors(*codes: int) -> dict[int, type[Schema]]:
+    """The subset of ``ERRORS`` an operation can answer, so the OpenAPI schema documents exactly those."""
+    return {code: ERRORS[code] for code in codes}
+
+
+# --- input primitives shared by every router's schemas ---------------------------------------------------
+
+# Ids are bounded so that a huge number is a 422, not an integer overflow in the database driver.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL rejects NUL characters and no database stores lone surrogates: refuse them as bad input.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+Storable = AfterValidator(_storable)
+
+
+class Page(LimitOffsetPagination):
+    """``?limit=&offset=`` paging with bounds, so a huge offset is a 422 and not an overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=MAX_ID)

@@ -12,17 +12,19 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from mitra.core.tenancy import Actor
+
 ORGANISATION_SESSION_KEY = "mitra_organisation_id"
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/invitations/", "/join/", "/s/")
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _actor(request: HttpRequest) -> Actor | None:
     from mitra.accounts.selectors import actor_for
 
     user = request.user
     if not user.is_authenticated:
         return None
-    return actor_for(user, request.session.get(ORGANISATION_SESSION_KEY))  # type: ignore[arg-type]
+    return actor_for(user, request.session.get(ORGANISATION_SESSION_KEY))
 
 
 class ActorMiddleware:
