@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from tests import factories as f
 
 from mitra.accounts.models import Department, Membership, Organisation, Role
 from mitra.partnerships.models import Bridge, Partnership
-from tests import factories as f
 
 
 @pytest.fixture(autouse=True)

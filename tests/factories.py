@@ -72,7 +72,9 @@ class BridgeFactory(DjangoModelFactory):
     )
 
 
-def member(organisation: Organisation, role: str = Role.MEMBER, email: str | None = None, departments=()) -> Membership:
+def member(
+    organisation: Organisation, role: str = Role.MEMBER, email: str | None = None, departments=()
+) -> Membership:
     membership = MembershipFactory(
         organisation=organisation, role=role, **({"user": UserFactory(email=email)} if email else {})
     )

@@ -5,9 +5,11 @@ import os
 os.environ.setdefault("MITRA_SECRET_KEY", "test-secret-key-for-the-mitra-test-suite-only-0123456789abcdef")
 os.environ.setdefault("MITRA_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("MITRA_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault("MITRA_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+os.environ.setdefault(
+    "MITRA_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
+)
 
-from mitra.config.settings import *  # noqa: E402,F403
+from mitra.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

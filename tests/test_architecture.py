@@ -44,7 +44,9 @@ def test_domain_code_never_imports_the_interface_layer(path: Path) -> None:
 def test_models_do_not_import_services_or_selectors(path: Path) -> None:
     if path.stem != "models":
         return
-    bad = sorted(m for m in _imports(path) if m.startswith("mitra.") and _layer(m) in {"services", "selectors"})
+    bad = sorted(
+        m for m in _imports(path) if m.startswith("mitra.") and _layer(m) in {"services", "selectors"}
+    )
     assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
 
 
@@ -52,7 +54,11 @@ def test_models_do_not_import_services_or_selectors(path: Path) -> None:
 def test_engines_are_pure(path: Path) -> None:
     if "engine" not in path.parts:
         return
-    bad = sorted(m for m in _imports(path) if m.split(".")[0] == "django" or m.startswith("mitra.") and "engine" not in m)
+    bad = sorted(
+        m
+        for m in _imports(path)
+        if m.split(".")[0] == "django" or (m.startswith("mitra.") and "engine" not in m)
+    )
     assert bad == [], f"{path.relative_to(SRC)} (an engine) imports {bad}"
 
 

@@ -69,9 +69,13 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, default="ID", help_text=_("ISO 3166 country code"))
-    currency = models.CharField(_("currency"), max_length=3, default="IDR", help_text=_("ISO 4217 currency code"))
+    currency = models.CharField(
+        _("currency"), max_length=3, default="IDR", help_text=_("ISO 4217 currency code")
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
-    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
+    )
     require_mfa = models.BooleanField(
         _("require two-factor authentication"),
         default=False,
@@ -141,7 +145,9 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    departments = models.ManyToManyField(Department, blank=True, related_name="members", verbose_name=_("departments"))
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="members", verbose_name=_("departments")
+    )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,10 +186,14 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    departments = models.ManyToManyField(Department, blank=True, related_name="+", verbose_name=_("departments"))
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="+", verbose_name=_("departments")
+    )
     salt = models.CharField(max_length=40)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"))

@@ -37,7 +37,9 @@ def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
     from mitra.accounts.services import security_event_record
 
     for org_id in _organisation_ids(user):
-        security_event_record(kind=SecurityEvent.Kind.LOGIN, user=user, organisation_id=org_id, **_request_meta(request))
+        security_event_record(
+            kind=SecurityEvent.Kind.LOGIN, user=user, organisation_id=org_id, **_request_meta(request)
+        )
 
 
 @receiver(user_logged_out)
@@ -47,11 +49,15 @@ def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
     if user is None:
         return
     for org_id in _organisation_ids(user):
-        security_event_record(kind=SecurityEvent.Kind.LOGOUT, user=user, organisation_id=org_id, **_request_meta(request))
+        security_event_record(
+            kind=SecurityEvent.Kind.LOGOUT, user=user, organisation_id=org_id, **_request_meta(request)
+        )
 
 
 @receiver(user_login_failed)
-def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     from mitra.accounts.models import User
     from mitra.accounts.services import security_event_record
 
@@ -60,5 +66,9 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequ
     org_ids = _organisation_ids(user) if user is not None else [None]
     for org_id in org_ids:
         security_event_record(
-            kind=SecurityEvent.Kind.LOGIN_FAILED, user=user, organisation_id=org_id, email=email, **_request_meta(request)
+            kind=SecurityEvent.Kind.LOGIN_FAILED,
+            user=user,
+            organisation_id=org_id,
+            email=email,
+            **_request_meta(request),
         )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from mitra.accounts.models import ApiToken, Department, Invitation, Membership, Organisation, SecurityEvent, User
+from mitra.accounts.models import (
+    ApiToken,
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    SecurityEvent,
+    User,
+)
 from mitra.core.errors import NotFound
 from mitra.core.tenancy import Actor
 
@@ -67,7 +75,9 @@ def invitation_list(actor: Actor) -> QuerySet[Invitation]:
 
 def api_token_list(actor: Actor) -> QuerySet[ApiToken]:
     """The actor's own tokens (an admin sees every token of the organisation)."""
-    tokens = ApiToken.objects.filter(membership__organisation_id=actor.organisation_id).select_related("membership__user")
+    tokens = ApiToken.objects.filter(membership__organisation_id=actor.organisation_id).select_related(
+        "membership__user"
+    )
     if not actor.is_admin:
         tokens = tokens.filter(membership=actor.membership)
     return tokens.order_by("revoked_at", "-created_at")

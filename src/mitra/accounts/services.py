@@ -176,13 +176,17 @@ def _check_department_name(actor: Actor, name: str, exclude_pk: int | None = Non
 
 def _own_department(actor: Actor, department_id: int) -> Department:
     try:
-        return Department.objects.select_for_update().get(pk=department_id, organisation_id=actor.organisation_id)
+        return Department.objects.select_for_update().get(
+            pk=department_id, organisation_id=actor.organisation_id
+        )
     except Department.DoesNotExist as exc:
         raise NotFound(_("Department not found.")) from exc
 
 
 @transaction.atomic
-def department_update(actor: Actor, *, department_id: int, kind: str | None = None, name: str | None = None) -> Department:
+def department_update(
+    actor: Actor, *, department_id: int, kind: str | None = None, name: str | None = None
+) -> Department:
     require_admin(actor)
     department = _own_department(actor, department_id)
     fields = []
@@ -206,7 +210,9 @@ def department_delete(actor: Actor, *, department_id: int) -> None:
     try:
         department.delete()
     except ProtectedError as exc:
-        raise Conflict(_("This department is the end of a bridge. Remove or move its bridges first.")) from exc
+        raise Conflict(
+            _("This department is the end of a bridge. Remove or move its bridges first.")
+        ) from exc
 
 
 # --- memberships ---------------------------------------------------------------------------------------
@@ -214,26 +220,35 @@ def department_delete(actor: Actor, *, department_id: int) -> None:
 
 def _own_membership(actor: Actor, membership_id: int) -> Membership:
     try:
-        return Membership.objects.select_for_update().get(pk=membership_id, organisation_id=actor.organisation_id)
+        return Membership.objects.select_for_update().get(
+            pk=membership_id, organisation_id=actor.organisation_id
+        )
     except Membership.DoesNotExist as exc:
         raise NotFound(_("Member not found.")) from exc
 
 
-def _own_departments(actor: Actor, department_ids: Iterable[int], field: str = "department_ids") -> list[Department]:
+def _own_departments(
+    actor: Actor, department_ids: Iterable[int], field: str = "department_ids"
+) -> list[Department]:
     ids = set(department_ids)
     found = list(Department.objects.filter(organisation_id=actor.organisation_id, pk__in=ids))
     missing = ids - {d.pk for d in found}
     if missing:
         raise Invalid(
-            {field: [_("Not a department of your organisation: %(ids)s") % {"ids": ", ".join(map(str, sorted(missing)))}]}
+            {
+                field: [
+                    _("Not a department of your organisation: %(ids)s")
+                    % {"ids": ", ".join(map(str, sorted(missing)))}
+                ]
+            }
         )
     return found
 
 
 def _check_keeps_an_admin(actor: Actor, membership: Membership) -> None:
-    others = Membership.objects.filter(organisation_id=actor.organisation_id, role=Role.ADMIN, is_active=True).exclude(
-        pk=membership.pk
-    )
+    others = Membership.objects.filter(
+        organisation_id=actor.organisation_id, role=Role.ADMIN, is_active=True
+    ).exclude(pk=membership.pk)
     if membership.role == Role.ADMIN and not others.exists():
         raise Conflict(_("An organisation needs at least one active admin."))
 
@@ -294,16 +309,23 @@ def invitation_link_token(invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitation_create(actor: Actor, *, email: str, role: str = Role.MEMBER, department_ids: Iterable[int] = ()) -> Invitation:
+def invitation_create(
+    actor: Actor, *, email: str, role: str = Role.MEMBER, department_ids: Iterable[int] = ()
+) -> Invitation:
     """Invite a person by e-mail to join the organisation; the e-mail goes out after commit."""
     require_admin(actor)
     email = _clean_email(email)
     if role not in Role.values:
         raise Invalid({"role": [_("Choose admin, member or viewer.")]})
-    if Membership.objects.filter(organisation_id=actor.organisation_id, user__email__iexact=email, is_active=True).exists():
+    if Membership.objects.filter(
+        organisation_id=actor.organisation_id, user__email__iexact=email, is_active=True
+    ).exists():
         raise Invalid({"email": [_("This person is already a member.")]})
     pending = Invitation.objects.filter(
-        organisation_id=actor.organisation_id, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        organisation_id=actor.organisation_id,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     )
     # An expired invitation is replaced rather than blocking a new one.
     pending.filter(expires_at__lte=timezone.now()).update(revoked_at=timezone.now())
@@ -330,7 +352,9 @@ def invitation_create(actor: Actor, *, email: str, role: str = Role.MEMBER, depa
 def invitation_revoke(actor: Actor, *, invitation_id: int) -> Invitation:
     require_admin(actor)
     try:
-        invitation = Invitation.objects.select_for_update().get(pk=invitation_id, organisation_id=actor.organisation_id)
+        invitation = Invitation.objects.select_for_update().get(
+            pk=invitation_id, organisation_id=actor.organisation_id
+        )
     except Invitation.DoesNotExist as exc:
         raise NotFound(_("Invitation not found.")) from exc
     if invitation.accepted_at:
@@ -354,7 +378,9 @@ def invitation_by_token(raw_token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, raw_token: str, user: User | None = None, password: str = "", full_name: str = "") -> Membership:
+def invitation_accept(
+    *, raw_token: str, user: User | None = None, password: str = "", full_name: str = ""
+) -> Membership:
     """Accept an invitation: as the signed-in ``user``, or by signing up with the invited address."""
     invitation = invitation_by_token(raw_token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -386,8 +412,15 @@ def api_token_create(actor: Actor, *, name: str) -> tuple[ApiToken, str]:
     """A new personal API token. The raw token is returned once and never stored."""
     name = (name or "").strip() or _("API token")
     raw, digest = new_secret("mitra")
-    token = validate_and_save(ApiToken(membership=actor.membership, name=name, prefix=raw[:12], token_hash=digest))
-    security_event_record(kind=SecurityEvent.Kind.TOKEN_CREATED, user=actor.user, organisation_id=actor.organisation_id, detail=token.prefix)
+    token = validate_and_save(
+        ApiToken(membership=actor.membership, name=name, prefix=raw[:12], token_hash=digest)
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.TOKEN_CREATED,
+        user=actor.user,
+        organisation_id=actor.organisation_id,
+        detail=token.prefix,
+    )
     return token, raw
 
 
@@ -404,7 +437,10 @@ def api_token_revoke(actor: Actor, *, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         security_event_record(
-            kind=SecurityEvent.Kind.TOKEN_REVOKED, user=actor.user, organisation_id=actor.organisation_id, detail=token.prefix
+            kind=SecurityEvent.Kind.TOKEN_REVOKED,
+            user=actor.user,
+            organisation_id=actor.organisation_id,
+            detail=token.prefix,
         )
     return token
 
@@ -413,7 +449,12 @@ def api_token_authenticate(raw: str, *, ip_address: str | None = None, path: str
     """The live token behind a raw bearer value, with its last-used time updated; None if not valid."""
     token = (
         ApiToken.objects.select_related("membership__user", "membership__organisation")
-        .filter(token_hash=hash_secret(raw), revoked_at__isnull=True, membership__is_active=True, membership__user__is_active=True)
+        .filter(
+            token_hash=hash_secret(raw),
+            revoked_at__isnull=True,
+            membership__is_active=True,
+            membership__user__is_active=True,
+        )
         .first()
     )
     if token is None:

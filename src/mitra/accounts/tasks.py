@@ -17,7 +17,9 @@ def send_invitation_email(invitation_id: int) -> bool:
     """E-mail the link of a pending invitation once. Returns whether a message was sent."""
     from mitra.accounts.services import invitation_link_token
 
-    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    )
     if invitation is None or invitation.email_sent_at or invitation.accepted_at or invitation.revoked_at:
         return False
     link = settings.BASE_URL + reverse("accounts:invitation", args=[invitation_link_token(invitation)])
@@ -26,5 +28,7 @@ def send_invitation_email(invitation_id: int) -> bool:
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
-    Invitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(email_sent_at=timezone.now())
+    Invitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(
+        email_sent_at=timezone.now()
+    )
     return True

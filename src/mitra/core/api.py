@@ -62,8 +62,17 @@ def actor_of(request: HttpRequest) -> Actor:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or []}, status=status)
+def _error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": detail, "code": code, "errors": errors or []}, status=status
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -101,7 +110,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 def _ninja_error_item(error: dict[str, Any]) -> dict[str, str]:
-    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+    location = [
+        str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")
+    ]
     return {"field": ".".join(location), "message": str(error.get("msg", "invalid"))}
 
 

@@ -61,7 +61,9 @@ class Invalid(MitraError):
     @classmethod
     def from_django(cls, exc: DjangoValidationError) -> Invalid:
         if hasattr(exc, "error_dict"):
-            return cls({field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()})
+            return cls(
+                {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+            )
         return cls({NON_FIELD_ERRORS: [str(m) for m in exc.messages]})
 
     def as_list(self) -> list[dict[str, str]]:

@@ -72,7 +72,9 @@ class RequireMfaMiddleware:
             and not request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
             and not user_has_totp(request.user)
         ):
-            message = _("Your organisation requires two-factor authentication. Set up an authenticator app first.")
+            message = _(
+                "Your organisation requires two-factor authentication. Set up an authenticator app first."
+            )
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message, "code": "mfa_required", "errors": []}, status=403)
             from django.contrib import messages

@@ -17,7 +17,9 @@ from mitra.core.tenancy import Actor
 M = TypeVar("M", bound=models.Model)
 
 
-def validate_and_save(instance: M, *, update_fields: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> M:
+def validate_and_save(
+    instance: M, *, update_fields: Iterable[str] | None = None, exclude: Iterable[str] = ()
+) -> M:
     """``full_clean`` then save; rule breaks become ``Invalid`` naming the field."""
     try:
         instance.full_clean(exclude=list(exclude))
@@ -29,7 +31,9 @@ def validate_and_save(instance: M, *, update_fields: Iterable[str] | None = None
         else:
             instance.save(update_fields=list(update_fields))
     except IntegrityError as exc:  # a race lost to a concurrent write; the constraint held
-        raise Conflict(_("This change conflicts with another one that was saved first. Reload and try again.")) from exc
+        raise Conflict(
+            _("This change conflicts with another one that was saved first. Reload and try again.")
+        ) from exc
     return instance
 
 
@@ -38,7 +42,9 @@ def check_version(instance: models.Model, expected: int | None) -> None:
     current = getattr(instance, "version", None)
     if expected is not None and current != expected:
         raise Conflict(
-            _("This record was changed by someone else (version %(current)s, you had %(expected)s). Reload and try again.")
+            _(
+                "This record was changed by someone else (version %(current)s, you had %(expected)s). Reload and try again."
+            )
             % {"current": current, "expected": expected}
         )
 

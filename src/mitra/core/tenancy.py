@@ -54,7 +54,9 @@ def partnership_q(actor: Actor, prefix: str = "") -> Q:
     return Q(**{f"{prefix}supplier_id": org}) | Q(**{f"{prefix}customer_id": org})
 
 
-def restrict(queryset: models.QuerySet[M], actor: Actor, partnership_path: str = "partnership") -> models.QuerySet[M]:
+def restrict(
+    queryset: models.QuerySet[M], actor: Actor, partnership_path: str = "partnership"
+) -> models.QuerySet[M]:
     """Scope records that hang under a partnership to what the actor may see.
 
     A record may be restricted to one department of one side: then, within that side's organisation, only
@@ -63,13 +65,12 @@ def restrict(queryset: models.QuerySet[M], actor: Actor, partnership_path: str =
     """
     queryset = queryset.filter(partnership_q(actor, prefix=f"{partnership_path}__"))
     model: Any = queryset.model
-    if any(f.name == "restricted_department" for f in model._meta.get_fields()):
-        if not actor.is_admin:
-            queryset = queryset.filter(
-                Q(restricted_department__isnull=True)
-                | ~Q(restricted_department__organisation_id=actor.organisation_id)
-                | Q(restricted_department_id__in=actor.department_ids)
-            )
+    if any(f.name == "restricted_department" for f in model._meta.get_fields()) and not actor.is_admin:
+        queryset = queryset.filter(
+            Q(restricted_department__isnull=True)
+            | ~Q(restricted_department__organisation_id=actor.organisation_id)
+            | Q(restricted_department_id__in=actor.department_ids)
+        )
     return queryset
 
 

@@ -54,7 +54,9 @@ class Partnership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="as_customer", verbose_name=_("customer")
     )
     proposed_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    proposed_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    proposed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     tier = models.CharField(_("tier"), max_length=15, choices=Tier.choices, default=Tier.KEY)
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -134,7 +136,9 @@ class PartnerInvitation(models.Model):
     message = models.TextField(_("message to the partner"), blank=True, max_length=2000)
     salt = models.CharField(max_length=40)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(max_length=300, blank=True)
@@ -155,7 +159,9 @@ class PartnerInvitation(models.Model):
                 fields=("proposer", "email"),
                 condition=Q(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True),
                 name="partner_invitation_one_pending",
-                violation_error_message=_("There is already a pending partnership invitation to this address."),
+                violation_error_message=_(
+                    "There is already a pending partnership invitation to this address."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(review_cadence_days__gte=7, review_cadence_days__lte=366),
@@ -177,10 +183,16 @@ class Bridge(SharedRecord):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="bridges")
     supplier_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="supplier_bridges", verbose_name=_("supplier department")
+        Department,
+        on_delete=models.PROTECT,
+        related_name="supplier_bridges",
+        verbose_name=_("supplier department"),
     )
     customer_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="customer_bridges", verbose_name=_("customer department")
+        Department,
+        on_delete=models.PROTECT,
+        related_name="customer_bridges",
+        verbose_name=_("customer department"),
     )
     supplier_owner = models.ForeignKey(
         Membership,

@@ -27,7 +27,9 @@ def partnership_list(actor: Actor, *, status: str | None = None, query: str = ""
     if status:
         partnerships = partnerships.filter(status=status)
     if query:
-        partnerships = partnerships.filter(Q(supplier__name__icontains=query) | Q(customer__name__icontains=query))
+        partnerships = partnerships.filter(
+            Q(supplier__name__icontains=query) | Q(customer__name__icontains=query)
+        )
     return partnerships
 
 
@@ -35,7 +37,9 @@ def partnership_get(actor: Actor, partnership_id: int) -> Partnership:
     """One partnership the actor's organisation is party to; otherwise not found, like a missing one."""
     partnership = partnership_list(actor).filter(pk=partnership_id).first()
     if partnership is None:
-        raise NotFound("Partnership not found.", denied=Partnership.objects.filter(pk=partnership_id).exists())
+        raise NotFound(
+            "Partnership not found.", denied=Partnership.objects.filter(pk=partnership_id).exists()
+        )
     return partnership
 
 
@@ -116,7 +120,9 @@ class BridgeMatrix:
 
 def bridge_matrix(actor: Actor, partnership: Partnership) -> BridgeMatrix:
     departments = list(
-        Department.objects.filter(organisation_id__in=(partnership.supplier_id, partnership.customer_id)).order_by("name")
+        Department.objects.filter(
+            organisation_id__in=(partnership.supplier_id, partnership.customer_id)
+        ).order_by("name")
     )
     bridges = bridge_list(actor, partnership.pk)
     return BridgeMatrix(
@@ -129,9 +135,14 @@ def bridge_matrix(actor: Actor, partnership: Partnership) -> BridgeMatrix:
 def people_of(partnership: Partnership, side: str) -> QuerySet[Membership]:
     """Active members of one side, to choose a bridge owner from."""
     org_id = partnership.supplier_id if side == Side.SUPPLIER else partnership.customer_id
-    return Membership.objects.filter(organisation_id=org_id, is_active=True).select_related("user").order_by("user__full_name")
+    return (
+        Membership.objects.filter(organisation_id=org_id, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
 
 
 def partner_invitation_list(actor: Actor) -> QuerySet[PartnerInvitation]:
-    return PartnerInvitation.objects.filter(proposer_id=actor.organisation_id).select_related("partnership", "invited_by")
-
+    return PartnerInvitation.objects.filter(proposer_id=actor.organisation_id).select_related(
+        "partnership", "invited_by"
+    )

@@ -96,9 +96,13 @@ def partnership_propose(
     if not Organisation.objects.filter(pk=partner_id).exists():
         raise Invalid({"partner_id": [_("No organisation with this id is on Mitra.")]})
     supplier_id, customer_id = (
-        (actor.organisation_id, partner_id) if our_side == Side.SUPPLIER else (partner_id, actor.organisation_id)
+        (actor.organisation_id, partner_id)
+        if our_side == Side.SUPPLIER
+        else (partner_id, actor.organisation_id)
     )
-    if Partnership.objects.filter(supplier_id=supplier_id, customer_id=customer_id, status__in=OPEN_STATUSES).exists():
+    if Partnership.objects.filter(
+        supplier_id=supplier_id, customer_id=customer_id, status__in=OPEN_STATUSES
+    ).exists():
         raise Invalid({"partner_id": [_("These two organisations already have an open partnership.")]})
     partnership = validate_and_save(
         Partnership(
@@ -122,7 +126,9 @@ def _answerable(actor: Actor, partnership_id: int) -> Partnership:
     if partnership.proposed_by_id == actor.organisation_id:
         raise Conflict(_("Only the organisation that received the proposal can answer it."))
     if partnership.status != Status.PROPOSED:
-        raise Conflict(_("This partnership is %(status)s, not proposed.") % {"status": partnership.get_status_display()})
+        raise Conflict(
+            _("This partnership is %(status)s, not proposed.") % {"status": partnership.get_status_display()}
+        )
     return partnership
 
 
@@ -177,7 +183,10 @@ def partnership_update(
         changes["goals"] = goals.strip()
     if review_cadence_days is not None:
         changes["review_cadence_days"] = review_cadence_days
-    _check_terms(str(changes.get("tier", partnership.tier)), int(changes.get("review_cadence_days", partnership.review_cadence_days)))  # type: ignore[call-overload]
+    _check_terms(
+        str(changes.get("tier", partnership.tier)),
+        int(changes.get("review_cadence_days", partnership.review_cadence_days)),
+    )  # type: ignore[call-overload]
     for field, value in changes.items():
         setattr(partnership, field, value)
     partnership.version += 1  # rows are locked (select_for_update), so this is race-free
@@ -241,8 +250,11 @@ def partner_invitation_create(
     if Organisation.objects.filter(name__iexact=company_name).exists():
         raise Invalid({"company_name": [_("This company is already on Mitra: propose to it directly.")]})
     pending = PartnerInvitation.objects.filter(
-        proposer_id=actor.organisation_id, email__iexact=email,
-        accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True,
+        proposer_id=actor.organisation_id,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
     )
     pending.filter(expires_at__lte=timezone.now()).update(revoked_at=timezone.now())
     if pending.exists():
@@ -284,11 +296,15 @@ def partner_invitation_by_token(raw_token: str) -> PartnerInvitation:
     return invitation
 
 
-def _partnership_from_invitation(invitation: PartnerInvitation, organisation: Organisation, user: User) -> Partnership:
+def _partnership_from_invitation(
+    invitation: PartnerInvitation, organisation: Organisation, user: User
+) -> Partnership:
     if organisation.pk == invitation.proposer_id:
         raise Invalid({"organisation": [_("An organisation cannot be in a partnership with itself.")]})
     supplier, customer = (
-        (invitation.proposer, organisation) if invitation.proposer_side == Side.SUPPLIER else (organisation, invitation.proposer)
+        (invitation.proposer, organisation)
+        if invitation.proposer_side == Side.SUPPLIER
+        else (organisation, invitation.proposer)
     )
     if Partnership.objects.filter(supplier=supplier, customer=customer, status__in=OPEN_STATUSES).exists():
         raise Invalid({"organisation": [_("These two organisations already have an open partnership.")]})
@@ -330,9 +346,13 @@ def partner_invitation_accept_new(
         raise Invalid({"organisation_name": [_("Name your organisation.")]})
     user = user_create(email=invitation.email, password=password, full_name=full_name)
     try:
-        membership = organisation_create(user=user, name=organisation_name, legal_name=legal_name, language=language)
+        membership = organisation_create(
+            user=user, name=organisation_name, legal_name=legal_name, language=language
+        )
     except Invalid as exc:
-        raise Invalid({("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()}) from exc
+        raise Invalid(
+            {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()}
+        ) from exc
     return _partnership_from_invitation(invitation, membership.organisation, user)
 
 
@@ -358,7 +378,9 @@ def partner_invitation_decline(*, raw_token: str, reason: str = "") -> PartnerIn
 def partner_invitation_revoke(actor: Actor, *, invitation_id: int) -> PartnerInvitation:
     require_writer(actor)
     invitation = (
-        PartnerInvitation.objects.select_for_update().filter(pk=invitation_id, proposer_id=actor.organisation_id).first()
+        PartnerInvitation.objects.select_for_update()
+        .filter(pk=invitation_id, proposer_id=actor.organisation_id)
+        .first()
     )
     if invitation is None:
         raise NotFound(_("Invitation not found."))
@@ -387,7 +409,12 @@ def _department_of(organisation: Organisation, department_id: int, field: str, s
     department = Department.objects.filter(pk=department_id).select_related("organisation").first()
     if department is None or department.organisation_id != organisation.pk:
         raise Invalid(
-            {field: [_("Choose a department of the %(side)s, %(org)s.") % {"side": side_label, "org": organisation.name}]}
+            {
+                field: [
+                    _("Choose a department of the %(side)s, %(org)s.")
+                    % {"side": side_label, "org": organisation.name}
+                ]
+            }
         )
     return department
 
@@ -406,7 +433,13 @@ def _restriction(actor: Actor, department_id: int | None) -> Department | None:
         return None
     department = Department.objects.filter(pk=department_id, organisation_id=actor.organisation_id).first()
     if department is None:
-        raise Invalid({"restricted_department_id": [_("You can restrict a record only to a department of your own side.")]})
+        raise Invalid(
+            {
+                "restricted_department_id": [
+                    _("You can restrict a record only to a department of your own side.")
+                ]
+            }
+        )
     return department
 
 
@@ -432,16 +465,26 @@ def bridge_create(
     require_writer(actor)
     partnership = _shared_partnership(actor, partnership_id)
     supplier_department = _department_of(
-        partnership.supplier, supplier_department_id, "supplier_department_id", str(Side.SUPPLIER.label).lower()
+        partnership.supplier,
+        supplier_department_id,
+        "supplier_department_id",
+        str(Side.SUPPLIER.label).lower(),
     )
     customer_department = _department_of(
-        partnership.customer, customer_department_id, "customer_department_id", str(Side.CUSTOMER.label).lower()
+        partnership.customer,
+        customer_department_id,
+        "customer_department_id",
+        str(Side.CUSTOMER.label).lower(),
     )
     _check_cadence(cadence_days)
     if Bridge.objects.filter(
-        partnership=partnership, supplier_department=supplier_department, customer_department=customer_department
+        partnership=partnership,
+        supplier_department=supplier_department,
+        customer_department=customer_department,
     ).exists():
-        raise Invalid({"customer_department_id": [_("These two departments are already bridged in this partnership.")]})
+        raise Invalid(
+            {"customer_department_id": [_("These two departments are already bridged in this partnership.")]}
+        )
     return validate_and_save(
         Bridge(
             partnership=partnership,
@@ -479,11 +522,11 @@ def bridge_update(
     *,
     bridge_id: int,
     version: int | None = None,
-    supplier_owner_id: int | None | object = UNSET,
-    customer_owner_id: int | None | object = UNSET,
+    supplier_owner_id: int | object | None = UNSET,
+    customer_owner_id: int | object | None = UNSET,
     cadence_days: int | None = None,
     note: str | None = None,
-    restricted_department_id: int | None | object = UNSET,
+    restricted_department_id: int | object | None = UNSET,
 ) -> Bridge:
     """Change a bridge's owners, cadence, note or restriction. Pass None to clear an owner."""
     require_writer(actor)

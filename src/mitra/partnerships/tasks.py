@@ -18,7 +18,9 @@ def send_partner_invitation_email(invitation_id: int) -> bool:
     """E-mail a partnership proposal to a person at a company not on Mitra yet, once."""
     from mitra.partnerships.services import partner_invitation_token
 
-    invitation = PartnerInvitation.objects.select_related("proposer", "invited_by").filter(pk=invitation_id).first()
+    invitation = (
+        PartnerInvitation.objects.select_related("proposer", "invited_by").filter(pk=invitation_id).first()
+    )
     if invitation is None or invitation.email_sent_at or invitation.accepted_at or invitation.revoked_at:
         return False
     link = settings.BASE_URL + reverse("partnerships:join", args=[partner_invitation_token(invitation)])
@@ -27,19 +29,31 @@ def send_partner_invitation_email(invitation_id: int) -> bool:
         subject = render_to_string("partnerships/email/partner_invitation_subject.txt", context).strip()
         body = render_to_string("partnerships/email/partner_invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
-    PartnerInvitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(email_sent_at=timezone.now())
+    PartnerInvitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(
+        email_sent_at=timezone.now()
+    )
     return True
 
 
 @task()
 def notify_proposal(partnership_id: int) -> int:
     """Tell the receiving organisation's admins about a proposal. Returns how many were told."""
-    partnership = Partnership.objects.select_related("supplier", "customer", "proposed_by").filter(pk=partnership_id).first()
+    partnership = (
+        Partnership.objects.select_related("supplier", "customer", "proposed_by")
+        .filter(pk=partnership_id)
+        .first()
+    )
     if partnership is None or partnership.status != Status.PROPOSED:
         return 0
-    recipient = partnership.customer if partnership.proposed_by_id == partnership.supplier_id else partnership.supplier
+    recipient = (
+        partnership.customer
+        if partnership.proposed_by_id == partnership.supplier_id
+        else partnership.supplier
+    )
     emails = list(
-        Membership.objects.filter(organisation=recipient, role=Role.ADMIN, is_active=True).values_list("user__email", flat=True)
+        Membership.objects.filter(organisation=recipient, role=Role.ADMIN, is_active=True).values_list(
+            "user__email", flat=True
+        )
     )
     if not emails:
         return 0

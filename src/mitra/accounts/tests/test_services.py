@@ -4,11 +4,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from tests import factories as f
 
 from mitra.accounts import selectors, services
 from mitra.accounts.models import ApiToken, Invitation, Membership, Role, SecurityEvent
 from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from tests import factories as f
 
 
 def test_organisation_create_makes_admin_and_standard_departments(db):
@@ -18,7 +18,14 @@ def test_organisation_create_makes_admin_and_standard_departments(db):
     assert membership.role == Role.ADMIN
     assert (org.currency, org.time_zone, org.country) == ("IDR", "Asia/Jakarta", "ID")
     assert sorted(org.departments.values_list("name", flat=True)) == [
-        "Customer service", "Finance", "Logistics / warehouse", "Management", "Marketing", "Purchasing", "Quality", "Sales",
+        "Customer service",
+        "Finance",
+        "Logistics / warehouse",
+        "Management",
+        "Marketing",
+        "Purchasing",
+        "Quality",
+        "Sales",
     ]
 
 
@@ -52,7 +59,9 @@ def test_last_admin_cannot_be_demoted_or_deactivated(world):
 def test_membership_update_rejects_foreign_departments(world):
     with pytest.raises(Invalid) as exc:
         services.membership_update(
-            f.actor(world.supplier_admin), membership_id=world.supplier_member.pk, department_ids=[world.customer_finance.pk]
+            f.actor(world.supplier_admin),
+            membership_id=world.supplier_member.pk,
+            department_ids=[world.customer_finance.pk],
         )
     assert list(exc.value.errors) == ["department_ids"]
     assert list(world.supplier_member.departments.all()) == [world.supplier_finance]
@@ -60,7 +69,9 @@ def test_membership_update_rejects_foreign_departments(world):
 
 def test_membership_of_another_org_is_not_found(world):
     with pytest.raises(NotFound):
-        services.membership_update(f.actor(world.foreign_admin), membership_id=world.supplier_member.pk, role="viewer")
+        services.membership_update(
+            f.actor(world.foreign_admin), membership_id=world.supplier_member.pk, role="viewer"
+        )
 
 
 def test_deactivation_revokes_tokens(world):
@@ -74,7 +85,10 @@ def test_deactivation_revokes_tokens(world):
 def test_invitation_email_goes_out_through_the_job_worker(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         inv = services.invitation_create(
-            f.actor(world.supplier_admin), email="Baru@Sumber.test", role="viewer", department_ids=[world.supplier_finance.pk]
+            f.actor(world.supplier_admin),
+            email="Baru@Sumber.test",
+            role="viewer",
+            department_ids=[world.supplier_finance.pk],
         )
     assert mail.outbox == []  # queued, not sent in the request
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -88,7 +102,9 @@ def test_invitation_email_goes_out_through_the_job_worker(world, django_capture_
     from mitra.accounts.tasks import send_invitation_email
 
     assert send_invitation_email.call(inv.pk) is False
-    membership = services.invitation_accept(raw_token=token, password="another-long-passphrase", full_name="Baru")
+    membership = services.invitation_accept(
+        raw_token=token, password="another-long-passphrase", full_name="Baru"
+    )
     assert (membership.role, list(membership.departments.all())) == ("viewer", [world.supplier_finance])
     with pytest.raises(NotFound):
         services.invitation_accept(raw_token=token, password="another-long-passphrase")

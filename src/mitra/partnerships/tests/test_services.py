@@ -1,16 +1,18 @@
 import pytest
 from django.db import transaction
+from tests import factories as f
 
 from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from mitra.partnerships import selectors, services
 from mitra.partnerships.models import Bridge, Partnership, Side, Status
-from tests import factories as f
 
 
 def test_propose_to_itself_is_invalid_and_writes_nothing(world):
     before = Partnership.objects.count()
     with pytest.raises(Invalid) as exc:
-        services.partnership_propose(f.actor(world.supplier_admin), partner_id=world.supplier.pk, our_side=Side.SUPPLIER)
+        services.partnership_propose(
+            f.actor(world.supplier_admin), partner_id=world.supplier.pk, our_side=Side.SUPPLIER
+        )
     assert exc.value.errors == {"partner_id": ["An organisation cannot be in a partnership with itself."]}
     assert Partnership.objects.count() == before
 
@@ -18,7 +20,9 @@ def test_propose_to_itself_is_invalid_and_writes_nothing(world):
 def test_propose_then_only_the_recipient_accepts(world, django_capture_on_commit_callbacks):
     proposer = f.actor(world.supplier_admin)
     with django_capture_on_commit_callbacks(execute=False):
-        p = services.partnership_propose(proposer, partner_id=world.foreign.pk, our_side=Side.CUSTOMER, goals="Grow")
+        p = services.partnership_propose(
+            proposer, partner_id=world.foreign.pk, our_side=Side.CUSTOMER, goals="Grow"
+        )
     assert (p.supplier_id, p.customer_id, p.status) == (world.foreign.pk, world.supplier.pk, Status.PROPOSED)
     with pytest.raises(Conflict, match="Only the organisation that received the proposal"):
         services.partnership_accept(proposer, partnership_id=p.pk)
@@ -30,13 +34,17 @@ def test_propose_then_only_the_recipient_accepts(world, django_capture_on_commit
 
 def test_duplicate_open_partnership_is_invalid(world):
     with pytest.raises(Invalid) as exc:
-        services.partnership_propose(f.actor(world.supplier_member), partner_id=world.customer.pk, our_side=Side.SUPPLIER)
+        services.partnership_propose(
+            f.actor(world.supplier_member), partner_id=world.customer.pk, our_side=Side.SUPPLIER
+        )
     assert "partner_id" in exc.value.errors
 
 
 def test_viewer_cannot_propose(world):
     with pytest.raises(PermissionDenied):
-        services.partnership_propose(f.actor(world.supplier_viewer), partner_id=world.foreign.pk, our_side=Side.SUPPLIER)
+        services.partnership_propose(
+            f.actor(world.supplier_viewer), partner_id=world.foreign.pk, our_side=Side.SUPPLIER
+        )
 
 
 def test_bridge_between_departments_of_one_side_is_invalid(world):
@@ -83,7 +91,9 @@ def test_stale_bridge_edit_conflicts(world):
 
 def test_restricted_bridge_hidden_from_other_departments_of_that_side_only(world):
     services.bridge_update(
-        f.actor(world.supplier_admin), bridge_id=world.bridge.pk, restricted_department_id=world.supplier_sales.pk
+        f.actor(world.supplier_admin),
+        bridge_id=world.bridge.pk,
+        restricted_department_id=world.supplier_sales.pk,
     )
     pid = world.partnership.pk
     assert selectors.bridge_list(f.actor(world.supplier_member), pid).count() == 0  # finance, not sales
@@ -94,26 +104,45 @@ def test_restricted_bridge_hidden_from_other_departments_of_that_side_only(world
 def test_threading_flags_single_bridge_and_single_person(world):
     p = selectors.partnership_get(f.actor(world.supplier_admin), world.partnership.pk)
     t = selectors.threading(p)
-    assert (t.bridges, t.supplier_people, t.customer_people, t.single_bridge, t.single_person) == (1, 1, 1, True, True)
+    assert (t.bridges, t.supplier_people, t.customer_people, t.single_bridge, t.single_person) == (
+        1,
+        1,
+        1,
+        True,
+        True,
+    )
 
 
 def test_status_transitions(world):
     a = f.actor(world.customer_admin)
     pid = world.partnership.pk
-    assert services.partnership_set_status(a, partnership_id=pid, status=Status.PAUSED).status == Status.PAUSED
-    assert services.partnership_set_status(a, partnership_id=pid, status=Status.ENDED, reason="Merged").status == Status.ENDED
+    assert (
+        services.partnership_set_status(a, partnership_id=pid, status=Status.PAUSED).status == Status.PAUSED
+    )
+    assert (
+        services.partnership_set_status(a, partnership_id=pid, status=Status.ENDED, reason="Merged").status
+        == Status.ENDED
+    )
     with pytest.raises(Conflict):
         services.partnership_set_status(a, partnership_id=pid, status=Status.ACTIVE)
 
 
-def test_partner_invitation_signup_flow_creates_org_and_active_partnership(world, django_capture_on_commit_callbacks):
+def test_partner_invitation_signup_flow_creates_org_and_active_partnership(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         inv = services.partner_invitation_create(
-            f.actor(world.supplier_member), email="Budi@Hotel.test", company_name="PT Hotel Baru", our_side=Side.SUPPLIER
+            f.actor(world.supplier_member),
+            email="Budi@Hotel.test",
+            company_name="PT Hotel Baru",
+            our_side=Side.SUPPLIER,
         )
     token = services.partner_invitation_token(inv)
     p = services.partner_invitation_accept_new(
-        raw_token=token, full_name="Budi", password="a-long-enough-passphrase", organisation_name="PT Hotel Baru"
+        raw_token=token,
+        full_name="Budi",
+        password="a-long-enough-passphrase",
+        organisation_name="PT Hotel Baru",
     )
     assert (p.supplier_id, p.customer.name, p.status) == (world.supplier.pk, "PT Hotel Baru", Status.ACTIVE)
     assert p.customer.memberships.get().user.email == "budi@hotel.test"
@@ -131,7 +160,9 @@ def test_partner_invitation_failure_leaves_no_trace(world, django_capture_on_com
     users, orgs = User.objects.count(), Organisation.objects.count()
     with pytest.raises(Invalid) as exc, transaction.atomic():
         services.partner_invitation_accept_new(
-            raw_token=services.partner_invitation_token(inv), full_name="X", password="a-long-enough-passphrase",
+            raw_token=services.partner_invitation_token(inv),
+            full_name="X",
+            password="a-long-enough-passphrase",
             organisation_name=world.customer.name,
         )
     assert list(exc.value.errors) == ["organisation_name"]

@@ -1,10 +1,10 @@
 from django.core import mail
 from django.core.management import call_command
+from tests import factories as f
 
 from mitra.partnerships import services
 from mitra.partnerships.models import PartnerInvitation, Side
 from mitra.partnerships.tasks import notify_proposal
-from tests import factories as f
 
 
 def _work() -> None:
@@ -13,7 +13,9 @@ def _work() -> None:
 
 def test_proposal_notifies_the_recipients_admins_after_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        p = services.partnership_propose(f.actor(world.supplier_member), partner_id=world.foreign.pk, our_side=Side.SUPPLIER)
+        p = services.partnership_propose(
+            f.actor(world.supplier_member), partner_id=world.foreign.pk, our_side=Side.SUPPLIER
+        )
     _work()
     assert [m.to for m in mail.outbox] == [["admin@lain.test"]]
     assert f"/partnerships/{p.pk}/" in mail.outbox[0].body
@@ -21,13 +23,18 @@ def test_proposal_notifies_the_recipients_admins_after_commit(world, django_capt
     assert notify_proposal.call(p.pk) == 0  # no longer a proposal: nothing to tell
 
 
-def test_partner_invitation_email_is_sent_once_in_the_proposers_language(world, django_capture_on_commit_callbacks):
+def test_partner_invitation_email_is_sent_once_in_the_proposers_language(
+    world, django_capture_on_commit_callbacks
+):
     world.supplier.language = "en"
     world.supplier.save()
     with django_capture_on_commit_callbacks(execute=True):
         inv = services.partner_invitation_create(
-            f.actor(world.supplier_admin), email="gm@hotel.test", company_name="PT Hotel Nusantara",
-            our_side=Side.SUPPLIER, message="Mari bermitra.",
+            f.actor(world.supplier_admin),
+            email="gm@hotel.test",
+            company_name="PT Hotel Nusantara",
+            our_side=Side.SUPPLIER,
+            message="Mari bermitra.",
         )
     _work()
     _work()
