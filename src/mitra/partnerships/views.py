@@ -1,13 +1,530 @@
-from django.http import HttpRequest, HttpResponse
+"""Partnership pages: my partnerships, proposing, the partnership space with its bridge matrix, and the
+e-mailed invitation for a company not on Mitra yet.
+
+The bridge matrix is edited inline with htmx: each cell is a ``<td>`` that the cell views return whole
+(``hx-swap="outerHTML"``), calling the same services as the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.accounts import selectors as account_selectors
+from mitra.accounts.models import Department, Organisation
+from mitra.core.errors import Conflict, Invalid
+from mitra.core.middleware import ORGANISATION_SESSION_KEY
+from mitra.core.tenancy import Actor
+from mitra.partnerships import forms, selectors, services
+from mitra.partnerships.models import Bridge, Partnership, Side, Status
+from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx
+
+TERMS = ("our_side", "tier", "start_date", "review_cadence_days", "goals", "message")
 
 
+@dataclass(frozen=True)
+class Row:
+    """One line of "my partnerships": the partnership seen from the actor's side."""
+
+    partnership: Partnership
+    side: str
+    partner: Organisation
+    threading: selectors.Threading
+
+    @property
+    def single_threaded(self) -> bool:
+        return self.partnership.is_shared and self.threading.at_risk
+
+
+def _row(actor: Actor, partnership: Partnership) -> Row:
+    return Row(
+        partnership=partnership,
+        side=partnership.side_of(actor.organisation_id) or "",
+        partner=partnership.partner_of(actor.organisation_id),
+        threading=selectors.threading(partnership),
+    )
+
+
+# --- my partnerships --------------------------------------------------------------------------------
+
+
+@login_required
+@domain_errors
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    actor = actor_of(request)
+    filters = forms.ListFilterForm(request.GET)
+    status, query = "", ""
+    if filters.is_valid():
+        status, query = filters.cleaned_data["status"], filters.cleaned_data["q"].strip()
+    rows = [_row(actor, p) for p in selectors.partnership_list(actor, status=status or None, query=query)]
+    received = [
+        _row(actor, p)
+        for p in selectors.partnership_list(actor, status=Status.PROPOSED)
+        if p.proposed_by_id != actor.organisation_id
+    ]
+    pending_invitations = [
+        i
+        for i in selectors.partner_invitation_list(actor)
+        if not (i.accepted_at or i.declined_at or i.revoked_at)
+    ]
+    return render(
+        request,
+        "partnerships/list.html",
+        {
+            "rows": rows,
+            "received": received,
+            "pending_invitations": pending_invitations,
+            "filters": filters,
+            "filtered": bool(status or query),
+        },
+    )
 
 
+# --- proposing --------------------------------------------------------------------------------------
+
+
+@login_required
+@domain_errors
+def propose(request: HttpRequest) -> HttpResponse:
+    """Propose to an organisation on Mitra (picked from the directory) or invite a company by e-mail."""
+    actor = actor_of(request)
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    partners = list(account_selectors.directory(actor, query))
+    mode = request.POST.get("mode", "")
+    propose_form = forms.ProposeForm(request.POST if mode == "mitra" else None, partners=partners)
+    invite_form = forms.InviteForm(request.POST if mode == "invite" else None)
+    if is_htmx(request) and request.method == "GET":
+        return render(request, "partnerships/_partner_choices.html", {"form": propose_form, "query": query})
+    if request.method == "POST":
+        if not actor.can_write:
+            raise DjangoPermissionDenied(_("Viewers cannot change anything."))
+        if mode == "mitra" and propose_form.is_valid():
+            data = propose_form.cleaned_data
+            try:
+                partnership = services.partnership_propose(
+                    actor, partner_id=data["partner_id"], **{k: data[k] or _default(k) for k in TERMS}
+                )
+            except Invalid as exc:
+                add_invalid(propose_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your proposal was sent to %(org)s.")
+                    % {"org": partnership.partner_of(actor.organisation_id)},
+                )
+                return redirect("partnerships:detail", pk=partnership.pk)
+        elif mode == "invite" and invite_form.is_valid():
+            data = invite_form.cleaned_data
+            try:
+                invitation = services.partner_invitation_create(
+                    actor,
+                    email=data["email"],
+                    company_name=data["company_name"],
+                    **{k: data[k] or _default(k) for k in TERMS},
+                )
+            except Invalid as exc:
+                add_invalid(invite_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("An invitation to partner was e-mailed to %(email)s at %(company)s.")
+                    % {"email": invitation.email, "company": invitation.company_name},
+                )
+                return redirect("partnerships:list")
+    return render(
+        request,
+        "partnerships/propose.html",
+        {"propose_form": propose_form, "invite_form": invite_form, "query": query, "mode": mode or "mitra"},
+    )
+
+
+def _default(field: str) -> Any:
+    """What an empty optional term means to the service."""
+    return {"start_date": None, "goals": "", "message": "", "review_cadence_days": 90}.get(field)
+
+
+@login_required
+@require_POST
+@domain_errors
+def partner_invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = services.partner_invitation_revoke(actor_of(request), invitation_id=invitation_id)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("partnerships:list")
+
+
+# --- one partnership --------------------------------------------------------------------------------
+
+
+def _detail_context(actor: Actor, partnership: Partnership) -> dict[str, Any]:
+    row = _row(actor, partnership)
+    context: dict[str, Any] = {
+        "p": partnership,
+        "row": row,
+        "received_proposal": partnership.status == Status.PROPOSED
+        and partnership.proposed_by_id != actor.organisation_id,
+        "sent_proposal": partnership.status == Status.PROPOSED
+        and partnership.proposed_by_id == actor.organisation_id,
+        "can_edit_bridges": actor.can_write and partnership.status in (Status.ACTIVE, Status.PAUSED),
+        "matrix": None,
+    }
+    # Nothing is shared before the partner accepts: a proposal shows only the proposal.
+    if partnership.is_shared:
+        context["matrix"] = selectors.bridge_matrix(actor, partnership)
+    return context
+
+
+@login_required
+@domain_errors
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    actor = actor_of(request)
+    partnership = selectors.partnership_get(actor, pk)
+    return render(request, "partnerships/detail.html", _detail_context(actor, partnership))
 
 
+@login_required
+@require_POST
+@domain_errors
+def partnership_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or decline a proposal the actor's organisation received."""
+    actor = actor_of(request)
+    partnership = selectors.partnership_get(actor, pk)
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        if request.POST.get("decision") == "accept":
+            services.partnership_accept(actor, partnership_id=partnership.pk)
+            messages.success(request, _("Partnership accepted. Welcome to your shared space."))
+        else:
+            services.partnership_decline(actor, partnership_id=partnership.pk, reason=reason)
+            messages.success(request, _("Proposal declined."))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    if request.POST.get("next") == "list":
+        return redirect("partnerships:list")
+    return redirect("partnerships:detail", pk=partnership.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def partnership_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause, resume or end a partnership, or withdraw one's own proposal."""
+    actor = actor_of(request)
+    partnership = selectors.partnership_get(actor, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.partnership_set_status(
+            actor,
+            partnership_id=partnership.pk,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            version=version,
+        )
+    except (Conflict, Invalid) as exc:
+        messages.error(request, invalid_text(exc) if isinstance(exc, Invalid) else exc.message)
+    else:
+        messages.success(request, _("The partnership's status was changed."))
+    return redirect("partnerships:detail", pk=partnership.pk)
+
+
+@login_required
+@domain_errors
+def partnership_charter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the charter: tier, start date, shared goals and review cadence (admins of either side)."""
+    actor = actor_of(request)
+    partnership = selectors.partnership_get(actor, pk)
+    if not actor.is_admin:
+        raise DjangoPermissionDenied(_("Only an organisation admin can do this."))
+    initial = {
+        "tier": partnership.tier,
+        "start_date": partnership.start_date,
+        "review_cadence_days": partnership.review_cadence_days,
+        "goals": partnership.goals,
+        "version": partnership.version,
+    }
+    form = forms.CharterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partnership_update(
+                actor,
+                partnership_id=partnership.pk,
+                version=data["version"],
+                tier=data["tier"],
+                start_date=data["start_date"],
+                goals=data["goals"],
+                review_cadence_days=data["review_cadence_days"],
+            )
+        except Invalid as exc:
+            add_invalid(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The charter was saved."))
+            return redirect("partnerships:detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/charter.html",
+        {"p": partnership, "row": _row(actor, partnership), "form": form},
+    )
+
+
+# --- the bridge matrix, cell by cell --------------------------------------------------------------------
+
+
+def _cell_departments(
+    actor: Actor, partnership: Partnership, supplier_department_id: int, customer_department_id: int
+) -> tuple[Department, Department, Bridge | None]:
+    if not partnership.is_shared:
+        raise Http404(_("Partnership not found."))
+    matrix = selectors.bridge_matrix(actor, partnership)
+    row = next((d for d in matrix.rows if d.pk == supplier_department_id), None)
+    column = next((d for d in matrix.columns if d.pk == customer_department_id), None)
+    if row is None or column is None:
+        raise Http404(_("Department not found."))
+    return row, column, matrix.cells.get((row.pk, column.pk))
+
+
+def _bridge_form(
+    partnership: Partnership, data: Any = None, initial: dict[str, Any] | None = None
+) -> forms.BridgeForm:
+    return forms.BridgeForm(
+        data,
+        initial=initial,
+        supplier_people=selectors.people_of(partnership, Side.SUPPLIER),
+        customer_people=selectors.people_of(partnership, Side.CUSTOMER),
+    )
+
+
+def _render_cell(
+    request: HttpRequest,
+    partnership: Partnership,
+    row: Department,
+    column: Department,
+    bridge: Bridge | None,
+    **extra: Any,
+) -> HttpResponse:
+    actor = actor_of(request)
+    template = "partnerships/_bridge_form.html" if "form" in extra else "partnerships/_bridge_cell.html"
+    context = {
+        "p": partnership,
+        "row": row,
+        "column": column,
+        "bridge": bridge,
+        "can_edit_bridges": actor.can_write and partnership.status in (Status.ACTIVE, Status.PAUSED),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def _require_bridge_writer(actor: Actor, partnership: Partnership) -> None:
+    if not actor.can_write:
+        raise DjangoPermissionDenied(_("Viewers cannot change anything."))
+    if partnership.status not in (Status.ACTIVE, Status.PAUSED):
+        raise DjangoPermissionDenied(_("Bridges can be changed only in an active or paused partnership."))
+
+
+@login_required
+@domain_errors
+def bridge_cell(
+    request: HttpRequest, pk: int, supplier_department_id: int, customer_department_id: int
+) -> HttpResponse:
+    """One cell of the matrix as it stands (the "cancel" of an inline form)."""
+    actor = actor_of(request)
+    partnership = selectors.partnership_get(actor, pk)
+    row, column, bridge = _cell_departments(
+        actor, partnership, supplier_department_id, customer_department_id
+    )
+    if not is_htmx(request):
+        return redirect("partnerships:detail", pk=partnership.pk)
+    return _render_cell(request, partnership, row, column, bridge)
+
+
+@login_required
+@domain_errors
+def bridge_add(
+    request: HttpRequest, pk: int, supplier_department_id: int, customer_department_id: int
+) -> HttpResponse:
+    """GET: the inline form in an empty cell. POST: create the bridge and return the filled cell."""
+    actor = actor_of(request)
+    partnership = selectors.partnership_get(actor, pk)
+    row, column, bridge = _cell_departments(
+        actor, partnership, supplier_department_id, customer_department_id
+    )
+    _require_bridge_writer(actor, partnership)
+    form = _bridge_form(partnership, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bridge = services.bridge_create(
+                actor,
+                partnership_id=partnership.pk,
+                supplier_department_id=row.pk,
+                customer_department_id=column.pk,
+                supplier_owner_id=data["supplier_owner_id"],
+                customer_owner_id=data["customer_owner_id"],
+                cadence_days=data["cadence_days"],
+            )
+        except (Invalid, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("Bridge %(bridge)s added.") % {"bridge": bridge})
+                return redirect("partnerships:detail", pk=partnership.pk)
+            return _render_cell(request, partnership, row, column, bridge, flash=_("Bridge added."))
+    if request.method == "POST" and not is_htmx(request):
+        messages.error(request, _form_text(form))
+        return redirect("partnerships:detail", pk=partnership.pk)
+    return _render_cell(request, partnership, row, column, bridge, form=form, action="add")
+
+
+@login_required
+@domain_errors
+def bridge_edit(request: HttpRequest, bridge_id: int) -> HttpResponse:
+    """GET: the inline form in a bridged cell. POST: save owners and cadence, return the cell."""
+    actor = actor_of(request)
+    bridge = selectors.bridge_get(actor, bridge_id)
+    partnership = selectors.partnership_get(actor, bridge.partnership_id)
+    _require_bridge_writer(actor, partnership)
+    initial = {
+        "supplier_owner_id": bridge.supplier_owner_id,
+        "customer_owner_id": bridge.customer_owner_id,
+        "cadence_days": bridge.cadence_days,
+        "version": bridge.version,
+    }
+    form = _bridge_form(partnership, request.POST if request.method == "POST" else None, initial=initial)
+    row, column = bridge.supplier_department, bridge.customer_department
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bridge = services.bridge_update(
+                actor,
+                bridge_id=bridge.pk,
+                version=data["version"],
+                supplier_owner_id=data["supplier_owner_id"],
+                customer_owner_id=data["customer_owner_id"],
+                cadence_days=data["cadence_days"],
+            )
+        except (Invalid, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            bridge = selectors.bridge_get(actor, bridge.pk)
+            if not is_htmx(request):
+                messages.success(request, _("Bridge %(bridge)s saved.") % {"bridge": bridge})
+                return redirect("partnerships:detail", pk=partnership.pk)
+            return _render_cell(request, partnership, row, column, bridge, flash=_("Saved."))
+    if request.method == "POST" and not is_htmx(request):
+        messages.error(request, _form_text(form))
+        return redirect("partnerships:detail", pk=partnership.pk)
+    return _render_cell(request, partnership, row, column, bridge, form=form, action="edit")
+
+
+@login_required
+@require_POST
+@domain_errors
+def bridge_delete(request: HttpRequest, bridge_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    bridge = selectors.bridge_get(actor, bridge_id)
+    partnership = selectors.partnership_get(actor, bridge.partnership_id)
+    _require_bridge_writer(actor, partnership)
+    row, column = bridge.supplier_department, bridge.customer_department
+    try:
+        services.bridge_delete(actor, bridge_id=bridge.pk)
+    except Conflict as exc:
+        if not is_htmx(request):
+            messages.error(request, exc.message)
+            return redirect("partnerships:detail", pk=partnership.pk)
+        return _render_cell(request, partnership, row, column, bridge, flash=exc.message)
+    if not is_htmx(request):
+        messages.success(request, _("Bridge removed."))
+        return redirect("partnerships:detail", pk=partnership.pk)
+    return _render_cell(request, partnership, row, column, None, flash=_("Bridge removed."))
+
+
+def _form_error(form: forms.BridgeForm, exc: Invalid | Conflict) -> None:
+    if isinstance(exc, Invalid):
+        # Department errors concern the cell itself, not a field of the form.
+        add_invalid(form, exc)
+    else:
+        form.add_error(None, exc.message)
+
+
+def _form_text(form: forms.BridgeForm) -> str:
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+# --- the e-mailed invitation for a company not on Mitra yet ---------------------------------------------
+
+
+@domain_errors
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    raise NotImplementedError
+    """Who proposes what; sign up + create the organisation + accept in one form, or decline."""
+    invitation = services.partner_invitation_by_token(token)
+    actor = getattr(request, "actor", None) if request.user.is_authenticated else None
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = forms.JoinForm(
+        request.POST if action == "accept_new" else None,
+        initial={"organisation_name": invitation.company_name, "language": request.LANGUAGE_CODE or "id"},
+    )
+    decline_form = forms.ReasonForm(request.POST if action == "decline" else None)
+    if action == "decline" and decline_form.is_valid():
+        services.partner_invitation_decline(raw_token=token, reason=decline_form.cleaned_data["reason"])
+        return render(request, "partnerships/join_declined.html", {"invitation": invitation})
+    if action == "accept_existing":
+        if not actor:
+            return redirect_to_login(request.get_full_path())
+        try:
+            partnership = services.partner_invitation_accept_existing(actor, raw_token=token)
+        except Invalid as exc:
+            messages.error(request, invalid_text(exc))
+        else:
+            messages.success(
+                request, _("Partnership with %(org)s accepted.") % {"org": invitation.proposer.name}
+            )
+            return redirect("partnerships:detail", pk=partnership.pk)
+    if action == "accept_new" and actor is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partnership = services.partner_invitation_accept_new(raw_token=token, **data)
+        except Invalid as exc:
+            add_invalid(form, exc)
+        else:
+            user = authenticate(request, email=invitation.email, password=data["password"])
+            if user is not None:
+                login(request, user)
+                request.session[ORGANISATION_SESSION_KEY] = partnership.partner_of(invitation.proposer_id).pk
+            messages.success(
+                request,
+                _("Welcome to Mitra. Your partnership with %(org)s is active.")
+                % {"org": invitation.proposer.name},
+            )
+            return redirect("partnerships:detail", pk=partnership.pk)
+    return render(
+        request,
+        "partnerships/join.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "decline_form": decline_form,
+            "their_side": Side.CUSTOMER if invitation.proposer_side == Side.SUPPLIER else Side.SUPPLIER,
+        },
+    )

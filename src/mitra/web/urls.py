@@ -5,4 +5,5 @@ from mitra.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
 ]
