@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -40,6 +40,11 @@ class DemoSummary:
 
 def demo_reset() -> None:
     """Empty the whole database (every table, like ``mitra flush``), keeping the schema."""
+    if connection.vendor == "postgresql":
+        # PostgreSQL refuses to TRUNCATE tables with deferred foreign-key checks still pending from
+        # earlier writes in the same transaction; running those checks now lets the flush go ahead.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
 
 
