@@ -24,7 +24,6 @@ Reason = Annotated[str, Field(max_length=300), Storable]
 Note = Annotated[str, Field(max_length=300), Storable]
 ReviewCadence = Annotated[int, Field(ge=7, le=366, description="Days between partnership reviews")]
 BridgeCadence = Annotated[int, Field(ge=1, le=366, description="Days between meetings of the two owners")]
-StartDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
 
 
 class StatusChange(enum.StrEnum):
@@ -185,7 +184,7 @@ class PartnershipIn(In):
     partner_id: Id
     our_side: Side
     tier: Tier = Tier.KEY
-    start_date: StartDate | None = None
+    start_date: dt.date | None = None
     goals: Goals = ""
     review_cadence_days: ReviewCadence = 90
     message: Message = ""
@@ -195,7 +194,7 @@ class PartnershipPatch(In):
     """The charter; fields left out or null stay as they are."""
 
     tier: Tier | None = None
-    start_date: StartDate | None = None
+    start_date: dt.date | None = None
     goals: Goals | None = None
     review_cadence_days: ReviewCadence | None = None
     version: Id | None = None
@@ -218,7 +217,7 @@ class PartnerInvitationIn(In):
     company_name: OrgName
     our_side: Side
     tier: Tier = Tier.KEY
-    start_date: StartDate | None = None
+    start_date: dt.date | None = None
     goals: Goals = ""
     review_cadence_days: ReviewCadence = 90
     message: Message = ""
