@@ -196,27 +196,26 @@ def member_deactivate(request: HttpRequest, membership_id: int) -> HttpResponse:
 @domain_errors
 def invitations(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    if not actor.is_admin:
+        raise DjangoPermissionDenied(_("Only an organisation admin can invite people."))
     form = forms.InvitationForm(request.POST or None, departments=selectors.department_list(actor))
-    if request.method == "POST":
-        if not actor.is_admin:
-            raise DjangoPermissionDenied(_("Only an organisation admin can do this."))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                invitation = services.invitation_create(
-                    actor, email=data["email"], role=data["role"], department_ids=data["departments"]
-                )
-            except Invalid as exc:
-                add_invalid(form, exc, {"department_ids": "departments"})
-            else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-                return redirect("accounts:invitations")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                actor, email=data["email"], role=data["role"], department_ids=data["departments"]
+            )
+        except Invalid as exc:
+            add_invalid(form, exc, {"department_ids": "departments"})
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("accounts:invitations")
     return _settings_page(
         request,
         "accounts/settings/invitations.html",
         "invitations",
         form=form,
-        invitations=selectors.invitation_list(actor) if actor.is_admin else [],
+        invitations=selectors.invitation_list(actor),
     )
 
 
