@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from mitra.accounts.models import Department, Membership, Organisation, User
@@ -59,8 +60,11 @@ def demo_seed(
     existing = Organisation.objects.count()
     if existing:
         raise Conflict(
-            f"The database already has {existing} organisation(s). "
-            "Use --reset to empty it and write the demo world, or point MITRA_DATABASE_URL at an empty database."
+            _(
+                "The database already has %(count)s organisation(s). Use --reset to empty it and write the "
+                "demo world, or point MITRA_DATABASE_URL at an empty database."
+            )
+            % {"count": existing}
         )
     plan = build_plan(size, seed)
     return _write(plan, password)
