@@ -505,7 +505,8 @@ UNSET = object()
 def _locked_bridge(actor: Actor, bridge_id: int) -> Bridge:
     bridge = (
         restrict(Bridge.objects.all(), actor)
-        .select_for_update()
+        # Lock the bridge row only: the restriction's outer join cannot be locked on PostgreSQL.
+        .select_for_update(of=("self",))
         .select_related("partnership__supplier", "partnership__customer")
         .filter(pk=bridge_id)
         .first()
