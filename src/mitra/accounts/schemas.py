@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from mitra.accounts.models import Department, Organisation, Role
+from mitra.accounts.models import ApiToken, Department, Membership, Organisation, Role, User
 from mitra.core.api import Id, Storable
 
 DepartmentKind = Department.Kind
@@ -63,12 +63,12 @@ class OrganisationLink(Schema):
     role: Role
 
     @staticmethod
-    def resolve_id(obj: object) -> int:
-        return obj.organisation_id  # type: ignore[attr-defined, no-any-return]
+    def resolve_id(obj: Membership) -> int:
+        return obj.organisation_id
 
     @staticmethod
-    def resolve_name(obj: object) -> str:
-        return obj.organisation.name  # type: ignore[attr-defined, no-any-return]
+    def resolve_name(obj: Membership) -> str:
+        return obj.organisation.name
 
 
 class MeOut(Schema):
@@ -130,8 +130,8 @@ class TokenOut(Schema):
     revoked_at: dt.datetime | None
 
     @staticmethod
-    def resolve_owner(obj: object) -> object:
-        return obj.membership.user  # type: ignore[attr-defined]
+    def resolve_owner(obj: ApiToken) -> User:
+        return obj.membership.user
 
 
 class TokenCreatedOut(TokenOut):

@@ -132,7 +132,7 @@ class PartnerInvitationOut(Schema):
 
     @staticmethod
     def resolve_our_side(obj: Any) -> str:
-        return obj.proposer_side  # type: ignore[no-any-return]
+        return obj.proposer_side
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
@@ -151,11 +151,11 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_full_name(obj: Any) -> str:
-        return obj.user.full_name  # type: ignore[no-any-return]
+        return obj.user.full_name
 
     @staticmethod
     def resolve_email(obj: Any) -> str:
-        return obj.user.email  # type: ignore[no-any-return]
+        return obj.user.email
 
 
 class BridgeOut(Schema):
