@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from mitra.partnerships.models import Bridge
+from mitra.partnerships.models import Bridge, Partnership
 from tests import factories as f
 
 pytestmark = pytest.mark.e2e
@@ -56,6 +57,20 @@ def test_switch_to_bahasa_indonesia(page: Page, live_server: Any, world: Any, sc
 def test_open_a_partnership_and_add_a_bridge(
     page: Page, live_server: Any, world: Any, screenshot: Any
 ) -> None:
+    # A few more departments and a charter, so that the matrix looks like a real partnership.
+    for org, names in (
+        (world.supplier, ("Logistics", "Quality")),
+        (world.customer, ("Warehouse", "Quality")),
+    ):
+        for name in names:
+            f.DepartmentFactory(
+                organisation=org, kind=name.lower() if name != "Warehouse" else "logistics", name=name
+            )
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        goals="Zero stock-outs before Lebaran.\nInvoices matched within 3 days.",
+        start_date=dt.date(2025, 1, 6),
+        tier="strategic",
+    )
     before = Bridge.objects.filter(partnership=world.partnership).count()
     sign_in(page, live_server.url, "member@sumber.test")
     page.get_by_role("link", name="PT Ritel Maju Bersama").click()

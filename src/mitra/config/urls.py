@@ -12,3 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in Mitra's layout (mitra.web): a foreign record's URL shows "not found" like a missing one.
+handler404 = "mitra.web.views.not_found"
+handler500 = "mitra.web.views.server_error"

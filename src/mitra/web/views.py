@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import Resolver404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,3 +45,16 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     ):
         target = ""
     return redirect(target or "partnerships:list")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page in Mitra's layout; a reason is shown only when a view gave one in words."""
+    message = exception.args[0] if exception is not None and exception.args else ""
+    if isinstance(exception, Resolver404) or not isinstance(message, str):
+        message = ""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: plain and self-contained, because anything (even the database) may be down."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

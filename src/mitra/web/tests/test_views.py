@@ -113,3 +113,17 @@ def test_sign_in_and_mfa_pages_use_our_layout(world, client):
     client.force_login(world.supplier_admin.user)
     content = client.get(reverse("mfa_index")).content.decode()
     assert "web/mitra.css" in content and 'class="topbar"' in content
+
+
+def test_not_found_shows_a_reason_only_when_a_view_gave_one(db, client):
+    assert "Resolver404" not in client.get("/no-such-page/").content.decode()
+    content = client.get(reverse("accounts:invitation", args=["inv_bad"])).content.decode()
+    assert "This invitation link is not valid. It may have expired or been used already." in content
+
+
+def test_server_error_page_is_self_contained(rf):
+    from mitra.web.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
