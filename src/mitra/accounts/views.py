@@ -297,7 +297,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         membership = None
         if user is not None:
             try:
-                membership = services.invitation_accept(raw_token=token, user=user)  # type: ignore[arg-type]
+                membership = services.invitation_accept(raw_token=token, user=user)
             except Invalid as exc:
                 messages.error(request, invalid_text(exc))
             except Conflict as exc:
@@ -329,6 +329,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         {
             "invitation": invitation,
             "form": form,
-            "email_matches": user is not None and user.email.lower() == invitation.email.lower(),  # type: ignore[union-attr]
+            "email_matches": user is not None and user.email.lower() == invitation.email.lower(),
         },
     )

@@ -51,7 +51,7 @@ class ProposeForm(_TermsForm):
 
     def __init__(self, *args: Any, partners: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner_id"].widget.choices = [(o.pk, o.name) for o in partners]  # type: ignore[attr-defined]
+        self.fields["partner_id"].widget.choices = [(o.pk, o.name) for o in partners]
 
 
 class InviteForm(_TermsForm):

@@ -43,7 +43,7 @@ def actor_of(request: HttpRequest) -> Actor:
     actor = getattr(request, "actor", None)
     if not actor:
         raise Http404("You are not a member of any organisation.")
-    return actor  # type: ignore[no-any-return]
+    return actor
 
 
 def add_invalid(form: Form, exc: Invalid, aliases: dict[str, str] | None = None) -> None:
