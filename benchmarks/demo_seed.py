@@ -15,11 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
+# Not passed on to the processes started here: the caller's settings, and DJANGO_ALLOW_ASYNC_UNSAFE, which
+# the browser tests' conftest sets for the whole session and which `check --deploy` rightly refuses.
+LEAKY = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "PORT"}
+
 
 def clean_env(var_dir: Path) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("MITRA_") and k != "DJANGO_SETTINGS_MODULE"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MITRA_") and k not in LEAKY}
     env.update({"MITRA_VAR_DIR": str(var_dir), "MITRA_DEBUG": "1"})
     return env
 

@@ -28,13 +28,14 @@ from mitra.core.management.commands.serve import gunicorn_argv
 ADMIN = "diana.hassanah@sumberrasa.example"  # the first person of PT Sumber Rasa Nusantara with seed 1
 
 
+# Not passed on to the processes a test starts: the caller's settings, and DJANGO_ALLOW_ASYNC_UNSAFE, which
+# the browser tests' conftest sets for the whole session and which `check --deploy` rightly refuses.
+LEAKY = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "PORT"}
+
+
 def clean_env(var_dir: Path, **extra: str) -> dict[str, str]:
     """An environment without any MITRA_* of the caller: a private SQLite file under ``var_dir``."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("MITRA_") and k not in {"DJANGO_SETTINGS_MODULE", "PORT"}
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MITRA_") and k not in LEAKY}
     env.update({"MITRA_VAR_DIR": str(var_dir), "MITRA_DEBUG": "1", "PYTHONUNBUFFERED": "1"}, **extra)
     return env
 

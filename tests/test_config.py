@@ -29,10 +29,13 @@ def render_table() -> str:
     return "\n".join(rows)
 
 
+# Not passed on to the processes a test starts: the caller's settings, and DJANGO_ALLOW_ASYNC_UNSAFE, which
+# the browser tests' conftest sets for the whole session and which `check --deploy` rightly refuses.
+LEAKY = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "PORT"}
+
+
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("MITRA_") and k != "DJANGO_SETTINGS_MODULE"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MITRA_") and k not in LEAKY}
     env.update({"MITRA_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "mitra.config.settings"}, **extra)
     return env
 
