@@ -82,6 +82,7 @@ def test_deactivation_revokes_tokens(world):
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes connections like the real process
 def test_invitation_email_goes_out_through_the_job_worker(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         inv = services.invitation_create(

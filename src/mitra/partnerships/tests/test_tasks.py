@@ -1,3 +1,4 @@
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from tests import factories as f
@@ -5,6 +6,11 @@ from tests import factories as f
 from mitra.partnerships import services
 from mitra.partnerships.models import PartnerInvitation, Side
 from mitra.partnerships.tasks import notify_proposal
+
+
+# The worker commits and closes its connections like the real process does, so these tests need real
+# transactions rather than the usual rollback-wrapped test.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _work() -> None:
