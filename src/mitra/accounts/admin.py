@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from mitra.accounts.models import (
@@ -69,5 +70,5 @@ class SecurityEventAdmin(admin.ModelAdmin):
     search_fields = ("email", "path")
     date_hierarchy = "created_at"
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: SecurityEvent | None = None) -> bool:
         return False  # an audit log is not edited

@@ -184,9 +184,9 @@ def partnership_update(
     if review_cadence_days is not None:
         changes["review_cadence_days"] = review_cadence_days
     _check_terms(
-        str(changes.get("tier", partnership.tier)),
-        int(changes.get("review_cadence_days", partnership.review_cadence_days)),
-    )  # type: ignore[call-overload]
+        tier if tier is not None else partnership.tier,
+        review_cadence_days if review_cadence_days is not None else partnership.review_cadence_days,
+    )
     for field, value in changes.items():
         setattr(partnership, field, value)
     partnership.version += 1  # rows are locked (select_for_update), so this is race-free
