@@ -7,7 +7,6 @@ from mitra.partnerships import services
 from mitra.partnerships.models import PartnerInvitation, Side
 from mitra.partnerships.tasks import notify_proposal
 
-
 # The worker commits and closes its connections like the real process does, so these tests need real
 # transactions rather than the usual rollback-wrapped test.
 pytestmark = pytest.mark.django_db(transaction=True)
