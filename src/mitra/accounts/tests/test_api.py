@@ -1,92 +1,12 @@
 """The organisation API: an authorisation matrix per operation, bad input, and Bearer-token authentication."""
 
-import json
-from typing import Any
-
 import pytest
-from django.test import Client
 from tests import factories as f
+from tests.apiclient import ADMIN, ANON, FOREIGN, MEMBER, VIEWER, Api, as_, check, matrix  # noqa: F401
+from tests.dbstate import db_state
 
 from mitra.accounts import services
 from mitra.accounts.models import ApiToken, Department, Invitation, Membership, Organisation, Role
-from mitra.partnerships.models import Bridge, PartnerInvitation, Partnership
-
-ANON, FOREIGN, VIEWER, MEMBER, ADMIN = "anonymous", "foreign", "viewer", "member", "admin"
-
-
-class Api:
-    """A JSON client for /api/v1 that authenticates with a fresh Bearer token of one membership (or none)."""
-
-    def __init__(self, client: Client, membership: Membership | None) -> None:
-        self.client = client
-        self.headers: dict[str, str] = {}
-        if membership is not None:
-            _, raw = services.api_token_create(f.actor(membership), name="test")
-            self.headers["Authorization"] = f"Bearer {raw}"
-
-    def __call__(self, method: str, path: str, body: Any = None) -> Any:
-        data = json.dumps(body) if body is not None else ""
-        return self.client.generic(
-            method, f"/api/v1{path}", data, content_type="application/json", headers=self.headers
-        )
-
-
-def as_(client: Client, world, who: str) -> Api:
-    membership = {
-        ANON: None,
-        FOREIGN: world.foreign_admin,
-        VIEWER: world.supplier_viewer,
-        MEMBER: world.supplier_member,
-        ADMIN: world.supplier_admin,
-    }[who]
-    return Api(client, membership)
-
-
-def db_state() -> dict[str, list[dict[str, Any]]]:
-    """Every business row, to prove that a denied write changed nothing (token use times aside)."""
-    models = (
-        Organisation,
-        Department,
-        Membership,
-        Invitation,
-        ApiToken,
-        Partnership,
-        PartnerInvitation,
-        Bridge,
-    )
-    state = {m.__name__: [dict(row) for row in m.objects.order_by("pk").values()] for m in models}
-    for row in state["ApiToken"]:
-        row.pop("last_used_at")
-    state["Membership.departments"] = list(
-        Membership.departments.through.objects.order_by("pk").values_list("membership_id", "department_id")
-    )
-    return state
-
-
-def check(api: Api, method: str, path: str, body: Any, expected: int) -> Any:
-    """Call, assert the status, and for a refused write assert the database is untouched."""
-    before = db_state() if method != "GET" and expected >= 400 else None
-    response = api(method, path, body)
-    assert response.status_code == expected, response.content
-    if before is not None:
-        assert db_state() == before
-    if expected == 401:
-        assert response.json() == {
-            "detail": "Sign in or send a valid API token.",
-            "code": "unauthenticated",
-            "errors": [],
-        }
-        assert response["WWW-Authenticate"] == 'Bearer realm="mitra"'
-    if expected == 403:
-        assert response.json()["code"] == "permission_denied"
-    if expected == 404:
-        assert response.json()["code"] == "not_found"
-    return response
-
-
-def matrix(**expected: int) -> Any:
-    return pytest.mark.parametrize("who, expected", list(expected.items()))
-
 
 # --- me ----------------------------------------------------------------------------------------------------
 

@@ -4,9 +4,7 @@ import datetime as dt
 
 import pytest
 from tests import factories as f
-
-from mitra.accounts.models import Role
-from mitra.accounts.tests.test_api import (
+from tests.apiclient import (
     ADMIN,
     FOREIGN,
     MEMBER,
@@ -15,6 +13,8 @@ from mitra.accounts.tests.test_api import (
     check,
     matrix,
 )
+
+from mitra.accounts.models import Role
 from mitra.partnerships import services
 from mitra.partnerships.models import Bridge, PartnerInvitation, Partnership, Status
 
