@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from mitra.accounts.models import (
     ApiToken,
@@ -47,6 +48,13 @@ def department_list(actor: Actor) -> QuerySet[Department]:
     return Department.objects.filter(organisation_id=actor.organisation_id).order_by("name")
 
 
+def department_get(actor: Actor, department_id: int) -> Department:
+    department = department_list(actor).filter(pk=department_id).first()
+    if department is None:
+        raise NotFound(_("Department not found."))
+    return department
+
+
 def member_list(actor: Actor, *, include_inactive: bool = False) -> QuerySet[Membership]:
     members = (
         Membership.objects.filter(organisation_id=actor.organisation_id)
@@ -60,7 +68,7 @@ def member_list(actor: Actor, *, include_inactive: bool = False) -> QuerySet[Mem
 def member_get(actor: Actor, membership_id: int) -> Membership:
     member = member_list(actor, include_inactive=True).filter(pk=membership_id).first()
     if member is None:
-        raise NotFound("Member not found.")
+        raise NotFound(_("Member not found."))
     return member
 
 

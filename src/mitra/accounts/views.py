@@ -96,6 +96,7 @@ def departments(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def department_rename(request: HttpRequest, department_id: int) -> HttpResponse:
     actor = actor_of(request)
+    selectors.department_get(actor, department_id)  # a stranger's department is a 404 before anything else
     form = forms.DepartmentRenameForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the department a name."))

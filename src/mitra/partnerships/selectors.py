@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Department, Membership
 from mitra.core.errors import NotFound
@@ -102,7 +103,7 @@ def bridge_get(actor: Actor, bridge_id: int) -> Bridge:
         .first()
     )
     if bridge is None:
-        raise NotFound("Bridge not found.", denied=Bridge.objects.filter(pk=bridge_id).exists())
+        raise NotFound(_("Bridge not found."), denied=Bridge.objects.filter(pk=bridge_id).exists())
     return bridge
 
 

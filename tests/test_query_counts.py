@@ -1,0 +1,37 @@
+"""Query-count baselines: list pages run a fixed number of queries, however many rows they show."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+# Measured and kept on purpose: a change that adds a query per row (N+1) breaks the equality below, and a
+# change that adds a fixed query shows up here to be looked at.
+PARTNERSHIP_LIST_PAGE_QUERIES = 9
+
+
+def _add_partnerships(world, n: int) -> None:
+    for _ in range(n):
+        p = f.PartnershipFactory(supplier=world.supplier)
+        f.BridgeFactory(partnership=p, supplier_owner=world.supplier_member)
+
+
+def _page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/partnerships/")
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_partnership_list_page_queries_do_not_grow_with_partnerships(client, world):
+    client.force_login(world.supplier_admin.user)
+    _add_partnerships(world, 1)
+    small = _page_queries(client)
+    _add_partnerships(world, 18)
+    large = _page_queries(client)
+    assert small == large == PARTNERSHIP_LIST_PAGE_QUERIES
+    assert (
+        client.get("/partnerships/").content.decode().count('class="table__primary"') == 20
+    )  # 19 added + the world's own
