@@ -120,6 +120,7 @@ def seeded(world) -> Seeded:
         },
         "partner_invitation_revoke": {"path": {"invitation_id": partner_invitation.pk}},
         "bridge_list": {"path": {"partnership_id": p}},
+        "partnership_history": {"path": {"partnership_id": p}},
         "bridge_create": {
             "path": {"partnership_id": p},
             "body": {

@@ -231,6 +231,7 @@ def test_own_pages_never_show_another_organisations_data(client, world, ids, nam
 
 def test_switching_to_an_organisation_one_is_not_a_member_of_does_nothing(client, world):
     client.force_login(world.foreign_admin.user)
+    client.cookies["mitra_language"] = "en"  # the organisation's own language is Indonesian
     response = client.post("/organisation/switch/", {"organisation": world.supplier.pk}, follow=True)
     assert response.status_code == 200
     assert "You are not a member of that organisation." in response.content.decode()

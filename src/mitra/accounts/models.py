@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mitra.core.history import history_user
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -84,7 +86,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("organisation")
@@ -154,7 +156,7 @@ class Membership(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords(m2m_fields=[departments])
+    history = HistoricalRecords(m2m_fields=[departments], get_user=history_user)
 
     class Meta:
         verbose_name = _("membership")

@@ -25,6 +25,7 @@ from mitra.accounts.models import (
     User,
 )
 from mitra.core.errors import Conflict, Invalid, NotFound
+from mitra.core.history import acting_as, records_actor
 from mitra.core.jobs import enqueue_on_commit
 from mitra.core.services import (
     check_version,
@@ -81,6 +82,7 @@ def _clean_email(email: str, field: str = "email") -> str:
 # --- organisations -------------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def organisation_create(
     *,
@@ -129,6 +131,7 @@ def _check_time_zone(name: str) -> None:
 ORGANISATION_FIELDS = ("name", "legal_name", "country", "currency", "time_zone", "language", "require_mfa")
 
 
+@records_actor
 @transaction.atomic
 def organisation_update(actor: Actor, *, version: int | None = None, **changes: object) -> Organisation:
     """Change the organisation's settings. Admins only; a stale ``version`` is a conflict."""
@@ -158,6 +161,7 @@ def organisation_update(actor: Actor, *, version: int | None = None, **changes: 
 # --- departments ---------------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def department_create(actor: Actor, *, kind: str, name: str) -> Department:
     require_admin(actor)
@@ -183,6 +187,7 @@ def _own_department(actor: Actor, department_id: int) -> Department:
         raise NotFound(_("Department not found.")) from exc
 
 
+@records_actor
 @transaction.atomic
 def department_update(
     actor: Actor, *, department_id: int, kind: str | None = None, name: str | None = None
@@ -203,6 +208,7 @@ def department_update(
     return department
 
 
+@records_actor
 @transaction.atomic
 def department_delete(actor: Actor, *, department_id: int) -> None:
     require_admin(actor)
@@ -253,6 +259,7 @@ def _check_keeps_an_admin(actor: Actor, membership: Membership) -> None:
         raise Conflict(_("An organisation needs at least one active admin."))
 
 
+@records_actor
 @transaction.atomic
 def membership_update(
     actor: Actor,
@@ -285,6 +292,7 @@ def membership_update(
     return membership
 
 
+@records_actor
 @transaction.atomic
 def membership_deactivate(actor: Actor, *, membership_id: int) -> Membership:
     """Take away a member's access (someone who left). Their history and ownerships stay for the record."""
@@ -308,6 +316,7 @@ def invitation_link_token(invitation: Invitation) -> str:
     return derived_secret("inv", invitation.salt)
 
 
+@records_actor
 @transaction.atomic
 def invitation_create(
     actor: Actor, *, email: str, role: str = Role.MEMBER, department_ids: Iterable[int] = ()
@@ -348,6 +357,7 @@ def invitation_create(
     return invitation
 
 
+@records_actor
 @transaction.atomic
 def invitation_revoke(actor: Actor, *, invitation_id: int) -> Invitation:
     require_admin(actor)
@@ -388,6 +398,11 @@ def invitation_accept(
         user = user_create(email=invitation.email, password=password, full_name=full_name)
     elif user.email.lower() != invitation.email.lower():
         raise Invalid({"email": [_("This invitation was sent to another e-mail address.")]})
+    with acting_as(user):
+        return _join(invitation, user)
+
+
+def _join(invitation: Invitation, user: User) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
@@ -407,6 +422,7 @@ def invitation_accept(
 # --- API tokens ----------------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def api_token_create(actor: Actor, *, name: str) -> tuple[ApiToken, str]:
     """A new personal API token. The raw token is returned once and never stored."""
@@ -424,6 +440,7 @@ def api_token_create(actor: Actor, *, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
+@records_actor
 @transaction.atomic
 def api_token_revoke(actor: Actor, *, token_id: int) -> ApiToken:
     """Revoke a token: one's own, or any of the organisation's as its admin."""

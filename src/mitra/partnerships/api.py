@@ -15,13 +15,14 @@ from mitra.accounts.schemas import Search
 from mitra.core.api import Id, Page, actor_of, errors
 from mitra.core.errors import NotFound
 from mitra.core.tenancy import Actor
-from mitra.partnerships import selectors, services
+from mitra.partnerships import history, selectors, services
 from mitra.partnerships.models import Bridge, PartnerInvitation, Partnership
 from mitra.partnerships.models import Status as PartnershipStatus
 from mitra.partnerships.schemas import (
     BridgeIn,
     BridgeOut,
     BridgePatch,
+    ChangeOut,
     DeclineIn,
     PartnerInvitationIn,
     PartnerInvitationOut,
@@ -169,6 +170,16 @@ def _bridge_of(actor: Actor, partnership_id: int, bridge_id: int) -> Bridge:
     if bridge.partnership_id != partnership_id:
         raise NotFound(_("Bridge not found."))
     return bridge
+
+
+@router.get(
+    "/partnerships/{partnership_id}/history",
+    response={200: list[ChangeOut], **READ_ONE},
+    operation_id="partnership_history",
+)
+def partnership_history(request: HttpRequest, partnership_id: Id) -> Any:
+    """The latest 50 recorded changes to the partnership and its bridges, newest first, seen alike by both sides."""
+    return history.partnership_history(actor_of(request), partnership_id)
 
 
 @router.get(

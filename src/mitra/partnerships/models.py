@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.accounts.models import Department, Membership, Organisation
+from mitra.core.history import history_user
 from mitra.core.tenancy import Actor, SharedRecord, partnership_q
 
 
@@ -70,7 +71,7 @@ class Partnership(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("partnership")
@@ -216,7 +217,7 @@ class Bridge(SharedRecord):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("bridge")

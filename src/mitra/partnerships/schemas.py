@@ -175,6 +175,25 @@ class BridgeOut(Schema):
     updated_at: dt.datetime
 
 
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class ChangeOut(Schema):
+    """One recorded change to the partnership or one of its bridges (``action``: + created, ~ changed, - deleted)."""
+
+    when: dt.datetime
+    who: str
+    record: str
+    record_id: int
+    action: str
+    subject: str
+    fields: list[FieldChangeOut]
+
+
 # --- inputs -------------------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Department, Membership, Organisation, User
 from mitra.accounts.services import _clean_email, organisation_create, user_create
 from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from mitra.core.history import acting_as, records_actor
 from mitra.core.jobs import enqueue_on_commit
 from mitra.core.services import (
     check_version,
@@ -75,6 +76,7 @@ def _check_side(our_side: str) -> None:
 # --- proposing to an organisation on Mitra --------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def partnership_propose(
     actor: Actor,
@@ -132,6 +134,7 @@ def _answerable(actor: Actor, partnership_id: int) -> Partnership:
     return partnership
 
 
+@records_actor
 @transaction.atomic
 def partnership_accept(actor: Actor, *, partnership_id: int) -> Partnership:
     """The receiving organisation's admin accepts a proposal; the partnership becomes active and shared."""
@@ -145,6 +148,7 @@ def partnership_accept(actor: Actor, *, partnership_id: int) -> Partnership:
     return partnership
 
 
+@records_actor
 @transaction.atomic
 def partnership_decline(actor: Actor, *, partnership_id: int, reason: str = "") -> Partnership:
     require_admin(actor)
@@ -157,6 +161,7 @@ def partnership_decline(actor: Actor, *, partnership_id: int, reason: str = "") 
     return partnership
 
 
+@records_actor
 @transaction.atomic
 def partnership_update(
     actor: Actor,
@@ -194,6 +199,7 @@ def partnership_update(
     return partnership
 
 
+@records_actor
 @transaction.atomic
 def partnership_set_status(
     actor: Actor, *, partnership_id: int, status: str, reason: str = "", version: int | None = None
@@ -226,6 +232,7 @@ def partner_invitation_token(invitation: PartnerInvitation) -> str:
     return derived_secret("join", invitation.salt)
 
 
+@records_actor
 @transaction.atomic
 def partner_invitation_create(
     actor: Actor,
@@ -353,9 +360,11 @@ def partner_invitation_accept_new(
         raise Invalid(
             {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()}
         ) from exc
-    return _partnership_from_invitation(invitation, membership.organisation, user)
+    with acting_as(user):
+        return _partnership_from_invitation(invitation, membership.organisation, user)
 
 
+@records_actor
 @transaction.atomic
 def partner_invitation_accept_existing(actor: Actor, *, raw_token: str) -> Partnership:
     """An admin of an organisation already on Mitra accepts an e-mailed proposal for it."""
@@ -374,6 +383,7 @@ def partner_invitation_decline(*, raw_token: str, reason: str = "") -> PartnerIn
     return invitation
 
 
+@records_actor
 @transaction.atomic
 def partner_invitation_revoke(actor: Actor, *, invitation_id: int) -> PartnerInvitation:
     require_writer(actor)
@@ -448,6 +458,7 @@ def _check_cadence(cadence_days: int) -> None:
         raise Invalid({"cadence_days": [_("The cadence must be between 1 and 366 days.")]})
 
 
+@records_actor
 @transaction.atomic
 def bridge_create(
     actor: Actor,
@@ -517,6 +528,7 @@ def _locked_bridge(actor: Actor, bridge_id: int) -> Bridge:
     return bridge
 
 
+@records_actor
 @transaction.atomic
 def bridge_update(
     actor: Actor,
@@ -559,6 +571,7 @@ def bridge_update(
     return bridge
 
 
+@records_actor
 @transaction.atomic
 def bridge_delete(actor: Actor, *, bridge_id: int) -> None:
     require_writer(actor)

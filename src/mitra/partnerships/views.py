@@ -25,7 +25,7 @@ from mitra.accounts.models import Department, Organisation
 from mitra.core.errors import Conflict, Invalid
 from mitra.core.middleware import ORGANISATION_SESSION_KEY
 from mitra.core.tenancy import Actor
-from mitra.partnerships import forms, selectors, services
+from mitra.partnerships import forms, history, selectors, services
 from mitra.partnerships.models import Bridge, Partnership, Side, Status
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx
 
@@ -186,6 +186,7 @@ def _detail_context(actor: Actor, partnership: Partnership) -> dict[str, Any]:
     # Nothing is shared before the partner accepts: a proposal shows only the proposal.
     if partnership.is_shared:
         context["matrix"] = selectors.bridge_matrix(actor, partnership)
+        context["activity"] = history.partnership_history(actor, partnership.pk, limit=15)
     return context
 
 
