@@ -97,12 +97,23 @@ class BridgeForm(forms.Form):
         label=_("Customer owner"), coerce=int, required=False, empty_value=None
     )
     cadence_days = forms.IntegerField(label=_("Meet every (days)"), initial=30)
+    restricted_department_id = forms.TypedChoiceField(
+        label=_("Who at our side sees it"), coerce=int, required=False, empty_value=None
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, supplier_people: Any = (), customer_people: Any = (), **kwargs: Any
+        self,
+        *args: Any,
+        supplier_people: Any = (),
+        customer_people: Any = (),
+        own_departments: Any = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["restricted_department_id"].choices = [("", _("Everyone"))] + [  # type: ignore[attr-defined]
+            (d.pk, _("Only %(department)s (and admins)") % {"department": d.name}) for d in own_departments
+        ]
         nobody = [("", _("— nobody yet —"))]
         self.fields["supplier_owner_id"].choices = nobody + [(m.pk, str(m.user)) for m in supplier_people]  # type: ignore[attr-defined]
         self.fields["customer_owner_id"].choices = nobody + [(m.pk, str(m.user)) for m in customer_people]  # type: ignore[attr-defined]

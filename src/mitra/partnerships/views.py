@@ -306,13 +306,14 @@ def _cell_departments(
 
 
 def _bridge_form(
-    partnership: Partnership, data: Any = None, initial: dict[str, Any] | None = None
+    actor: Actor, partnership: Partnership, data: Any = None, initial: dict[str, Any] | None = None
 ) -> forms.BridgeForm:
     return forms.BridgeForm(
         data,
         initial=initial,
         supplier_people=selectors.people_of(partnership, Side.SUPPLIER),
         customer_people=selectors.people_of(partnership, Side.CUSTOMER),
+        own_departments=account_selectors.department_list(actor),
     )
 
 
@@ -372,7 +373,7 @@ def bridge_add(
         actor, partnership, supplier_department_id, customer_department_id
     )
     _require_bridge_writer(actor, partnership)
-    form = _bridge_form(partnership, request.POST if request.method == "POST" else None)
+    form = _bridge_form(actor, partnership, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -384,6 +385,7 @@ def bridge_add(
                 supplier_owner_id=data["supplier_owner_id"],
                 customer_owner_id=data["customer_owner_id"],
                 cadence_days=data["cadence_days"],
+                restricted_department_id=data["restricted_department_id"],
             )
         except (Invalid, Conflict) as exc:
             _form_error(form, exc)
@@ -410,9 +412,19 @@ def bridge_edit(request: HttpRequest, bridge_id: int) -> HttpResponse:
         "supplier_owner_id": bridge.supplier_owner_id,
         "customer_owner_id": bridge.customer_owner_id,
         "cadence_days": bridge.cadence_days,
+        "restricted_department_id": bridge.restricted_department_id,
         "version": bridge.version,
     }
-    form = _bridge_form(partnership, request.POST if request.method == "POST" else None, initial=initial)
+    form = _bridge_form(
+        actor, partnership, request.POST if request.method == "POST" else None, initial=initial
+    )
+    # Only the side that restricted a bridge may change the restriction; the other side keeps it as it is.
+    restriction_is_ours = (
+        bridge.restricted_department is None
+        or bridge.restricted_department.organisation_id == actor.organisation_id
+    )
+    if not restriction_is_ours:
+        del form.fields["restricted_department_id"]
     row, column = bridge.supplier_department, bridge.customer_department
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -424,6 +436,11 @@ def bridge_edit(request: HttpRequest, bridge_id: int) -> HttpResponse:
                 supplier_owner_id=data["supplier_owner_id"],
                 customer_owner_id=data["customer_owner_id"],
                 cadence_days=data["cadence_days"],
+                **(
+                    {"restricted_department_id": data["restricted_department_id"]}
+                    if restriction_is_ours
+                    else {}
+                ),
             )
         except (Invalid, Conflict) as exc:
             _form_error(form, exc)

@@ -551,3 +551,33 @@ def test_join_with_a_bad_token_is_a_friendly_404(db, client):
     response = client.get(reverse("partnerships:join", args=["join_nonsense"]))
     assert response.status_code == 404
     assert "This invitation link is not valid." in response.content.decode()
+
+
+def test_bridge_can_be_restricted_to_one_of_our_departments_from_the_page(client, world):
+    client.force_login(world.supplier_admin.user)
+    url = f"/partnerships/{world.partnership.pk}/cells/{world.supplier_finance.pk}/{world.customer_finance.pk}/add/"
+    form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    select = form[form.index('name="restricted_department_id"') :]
+    select = select[: select.index("</select>")]
+    # Only our own departments, and "everyone".
+    assert select.count("<option") == 1 + world.supplier.departments.count()
+    assert f'<option value="{world.supplier_finance.pk}">' in select
+    response = client.post(
+        url,
+        {"cadence_days": "30", "restricted_department_id": str(world.supplier_finance.pk)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    bridge = world.partnership.bridges.get(supplier_department=world.supplier_finance)
+    assert bridge.restricted_department == world.supplier_finance
+    # The customer side cannot change a restriction it did not set: its form has no such field.
+    client.force_login(world.customer_admin.user)
+    edit = client.get(f"/partnerships/bridges/{bridge.pk}/edit/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="restricted_department_id"' not in edit
+    client.post(
+        f"/partnerships/bridges/{bridge.pk}/edit/",
+        {"cadence_days": "14", "version": str(bridge.version), "restricted_department_id": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    bridge.refresh_from_db()
+    assert (bridge.cadence_days, bridge.restricted_department) == (14, world.supplier_finance)
