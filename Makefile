@@ -45,8 +45,11 @@ format: install
 migrations-check: install
 	MITRA_DEBUG=1 $(MITRA) makemigrations --check --dry-run
 
+# Regenerate both catalogues from the source; translate the new Indonesian entries before compiling again.
+# English is the source language, so its catalogue repeats every msgid (msgen) and is never incomplete.
 messages: install
-	cd src/mitra && MITRA_DEBUG=1 ../../$(MITRA) makemessages -l id -l en --no-obsolete --ignore "*/tests/*"
+	cd src/mitra && MITRA_DEBUG=1 ../../$(MITRA) makemessages -l id -l en --no-obsolete --ignore "*/tests/*" --ignore "*/migrations/*"
+	msgen src/mitra/locale/en/LC_MESSAGES/django.po | msgattrib --clear-fuzzy --clear-previous -o src/mitra/locale/en/LC_MESSAGES/django.po
 	cd src/mitra && MITRA_DEBUG=1 ../../$(MITRA) compilemessages
 
 ci:
