@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from mitra.accounts.models import Membership, Organisation, User
@@ -84,7 +85,7 @@ class SharedRecord(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="When set, only this department (and admins) of its own side see the record.",
+        help_text=_("When set, only this department (and admins) of its own side see the record."),
     )
 
     class Meta:

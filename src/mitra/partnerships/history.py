@@ -12,14 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mitra.accounts.models import Membership
 from mitra.core.tenancy import Actor, restrict
 from mitra.partnerships.models import Bridge, Partnership, Status, Tier
 from mitra.partnerships.selectors import partnership_get
 
-ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+# A context, because "created" is also a field's name; here it is a verb: "Budi changed the bridge …".
+ACTIONS = {
+    "+": pgettext_lazy("activity", "created"),
+    "~": pgettext_lazy("activity", "changed"),
+    "-": pgettext_lazy("activity", "deleted"),
+}
 
 PARTNERSHIP_FIELDS: dict[str, Any] = {
     "status": gettext_lazy("status"),
