@@ -32,8 +32,8 @@ e2e: install
 	$(BIN)/pytest -q -m e2e tests/e2e
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 
 typecheck: install
 	MITRA_DEBUG=1 $(BIN)/mypy
@@ -46,10 +46,10 @@ migrations-check: install
 	MITRA_DEBUG=1 $(MITRA) makemigrations --check --dry-run
 
 # Regenerate both catalogues from the source; translate the new Indonesian entries before compiling again.
-# English is the source language, so its catalogue repeats every msgid (msgen) and is never incomplete.
+# English is the source language, so its catalogue repeats every msgid (scripts/english_catalogue.py).
 messages: install
 	cd src/mitra && MITRA_DEBUG=1 ../../$(MITRA) makemessages -l id -l en --no-obsolete --ignore "*/tests/*" --ignore "*/migrations/*"
-	msgen src/mitra/locale/en/LC_MESSAGES/django.po | msgattrib --clear-fuzzy --clear-previous -o src/mitra/locale/en/LC_MESSAGES/django.po
+	$(BIN)/python scripts/english_catalogue.py src/mitra/locale/en/LC_MESSAGES/django.po
 	cd src/mitra && MITRA_DEBUG=1 ../../$(MITRA) compilemessages
 
 ci:

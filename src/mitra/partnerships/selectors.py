@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Department, Membership
@@ -143,7 +144,16 @@ def people_of(partnership: Partnership, side: str) -> QuerySet[Membership]:
     )
 
 
-def partner_invitation_list(actor: Actor) -> QuerySet[PartnerInvitation]:
-    return PartnerInvitation.objects.filter(proposer_id=actor.organisation_id).select_related(
+def partner_invitation_list(actor: Actor, *, pending: bool = False) -> QuerySet[PartnerInvitation]:
+    """E-mailed proposals the actor's organisation sent; ``pending``: not yet answered, withdrawn or expired."""
+    invitations = PartnerInvitation.objects.filter(proposer_id=actor.organisation_id).select_related(
         "partnership", "invited_by"
     )
+    if pending:
+        invitations = invitations.filter(
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+    return invitations.order_by("-created_at")

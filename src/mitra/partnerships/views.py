@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from mitra.partnerships import forms, history, selectors, services
 from mitra.partnerships.models import Bridge, Partnership, Side, Status
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx
 
+LIST_PAGE_SIZE = 50
 TERMS = ("our_side", "tier", "start_date", "review_cadence_days", "goals", "message")
 
 
@@ -66,22 +69,24 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     status, query = "", ""
     if filters.is_valid():
         status, query = filters.cleaned_data["status"], filters.cleaned_data["q"].strip()
-    rows = [_row(actor, p) for p in selectors.partnership_list(actor, status=status or None, query=query)]
+    page = Paginator(
+        selectors.partnership_list(actor, status=status or None, query=query), LIST_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = [_row(actor, p) for p in page.object_list]
     received = [
         _row(actor, p)
-        for p in selectors.partnership_list(actor, status=Status.PROPOSED)
-        if p.proposed_by_id != actor.organisation_id
+        for p in selectors.partnership_list(actor, status=Status.PROPOSED).exclude(
+            proposed_by_id=actor.organisation_id
+        )
     ]
-    pending_invitations = [
-        i
-        for i in selectors.partner_invitation_list(actor)
-        if not (i.accepted_at or i.declined_at or i.revoked_at)
-    ]
+    pending_invitations = selectors.partner_invitation_list(actor, pending=True)
     return render(
         request,
         "partnerships/list.html",
         {
             "rows": rows,
+            "page": page,
+            "query_string": urlencode({"status": status, "q": query}),
             "received": received,
             "pending_invitations": pending_invitations,
             "filters": filters,
