@@ -375,13 +375,18 @@ def invitation_revoke(actor: Actor, *, invitation_id: int) -> Invitation:
     return invitation
 
 
-def invitation_by_token(raw_token: str) -> Invitation:
-    """The pending invitation a link points at; a used, revoked, expired or unknown link is not found."""
-    invitation = (
-        Invitation.objects.select_related("organisation")
-        .filter(token_hash=hash_secret(raw_token or ""), accepted_at__isnull=True, revoked_at__isnull=True)
-        .first()
-    )
+def invitation_by_token(raw_token: str, *, for_update: bool = False) -> Invitation:
+    """The pending invitation a link points at; a used, revoked, expired or unknown link is not found.
+
+    ``for_update`` locks it in the same query that checks it is pending, so of two concurrent accepts (or an
+    accept and a revoke) the second finds nothing.
+    """
+    invitations = Invitation.objects.select_related("organisation")
+    if for_update:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(
+        token_hash=hash_secret(raw_token or ""), accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
     if invitation is None or invitation.expires_at <= timezone.now():
         raise NotFound(_("This invitation link is not valid. It may have expired or been used already."))
     return invitation
@@ -392,8 +397,7 @@ def invitation_accept(
     *, raw_token: str, user: User | None = None, password: str = "", full_name: str = ""
 ) -> Membership:
     """Accept an invitation: as the signed-in ``user``, or by signing up with the invited address."""
-    invitation = invitation_by_token(raw_token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = invitation_by_token(raw_token, for_update=True)
     if user is None:
         user = user_create(email=invitation.email, password=password, full_name=full_name)
     elif user.email.lower() != invitation.email.lower():

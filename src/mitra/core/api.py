@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import AfterValidator, Field
 
-from mitra.core.errors import Invalid, MitraError, NotFound
+from mitra.core.errors import Invalid, MfaRequired, MitraError, NotFound
 from mitra.core.tenancy import Actor
 
 
@@ -43,6 +43,7 @@ class BearerToken(HttpBearer):
         if api_token is None:
             return None
         actor = actor_from_membership(api_token.membership)
+        _require_mfa_if_asked(actor)
         request.actor = actor  # type: ignore[attr-defined]
         request.user = actor.user
         return actor
@@ -55,7 +56,18 @@ class Session(SessionAuth):
         if not request.user.is_authenticated:
             return None
         actor = getattr(request, "actor", None)
-        return actor if actor else None
+        if not actor:
+            return None
+        _require_mfa_if_asked(actor)
+        return actor  # type: ignore[no-any-return]
+
+
+def _require_mfa_if_asked(actor: Actor) -> None:
+    """Whatever the credential, a member of an organisation that requires MFA must have set it up."""
+    from mitra.core.middleware import mfa_missing
+
+    if mfa_missing(actor):
+        raise MfaRequired()
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -38,6 +38,22 @@ class PermissionDenied(MitraError):
     code = "permission_denied"
 
 
+class MfaRequired(PermissionDenied):
+    """The organisation requires two-factor authentication and this person has not set it up."""
+
+    code = "mfa_required"
+
+    def __init__(self, message: str = "") -> None:
+        from django.utils.translation import gettext
+
+        super().__init__(
+            message
+            or gettext(
+                "Your organisation requires two-factor authentication. Set up an authenticator app first."
+            )
+        )
+
+
 class Conflict(MitraError):
     """The request is valid but clashes with the record's current state (stale version, wrong status)."""
 

@@ -6,16 +6,18 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
 
+from mitra.core.errors import MfaRequired
 from mitra.core.tenancy import Actor
 
 ORGANISATION_SESSION_KEY = "mitra_organisation_id"
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/invitations/", "/join/", "/s/")
+# Sign-in and MFA set-up (allauth), assets and the language switch stay reachable; the API enforces the
+# rule itself, on the credential that actually authenticated (see ``mitra.core.api``).
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
 
 def _actor(request: HttpRequest) -> Actor | None:
@@ -56,6 +58,11 @@ def user_has_totp(user: object) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def mfa_missing(actor: Actor) -> bool:
+    """The actor's organisation requires MFA and the person has not set up an authenticator."""
+    return bool(actor.organisation.require_mfa) and not user_has_totp(actor.user)
+
+
 class RequireMfaMiddleware:
     """When an organisation requires MFA, its members must set up an authenticator before anything else."""
 
@@ -69,16 +76,10 @@ class RequireMfaMiddleware:
             and actor
             and actor.organisation.require_mfa
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and not request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
-            and not user_has_totp(request.user)
+            and mfa_missing(actor)
         ):
-            message = _(
-                "Your organisation requires two-factor authentication. Set up an authenticator app first."
-            )
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message, "code": "mfa_required", "errors": []}, status=403)
             from django.contrib import messages
 
-            messages.warning(request, message)
+            messages.warning(request, MfaRequired().message)
             return redirect("mfa_activate_totp")
         return self.get_response(request)

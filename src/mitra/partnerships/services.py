@@ -287,17 +287,19 @@ def partner_invitation_create(
     return invitation
 
 
-def partner_invitation_by_token(raw_token: str) -> PartnerInvitation:
-    invitation = (
-        PartnerInvitation.objects.select_related("proposer", "invited_by")
-        .filter(
-            token_hash=hash_secret(raw_token or ""),
-            accepted_at__isnull=True,
-            declined_at__isnull=True,
-            revoked_at__isnull=True,
-        )
-        .first()
-    )
+def partner_invitation_by_token(raw_token: str, *, for_update: bool = False) -> PartnerInvitation:
+    """The pending invitation behind a link. ``for_update`` locks it; as the lock and the "still pending"
+    conditions are one query, a concurrent accept, decline or revoke that commits first makes this one
+    find nothing (PostgreSQL re-checks the conditions on the locked row)."""
+    invitations = PartnerInvitation.objects.select_related("proposer", "invited_by")
+    if for_update:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(
+        token_hash=hash_secret(raw_token or ""),
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+    ).first()
     if invitation is None or invitation.expires_at <= timezone.now():
         raise NotFound(_("This invitation link is not valid. It may have expired or been used already."))
     return invitation
@@ -347,8 +349,7 @@ def partner_invitation_accept_new(
     language: str = Organisation.Language.INDONESIAN,
 ) -> Partnership:
     """One flow for a company new to Mitra: sign up, create the organisation, accept the partnership."""
-    invitation = partner_invitation_by_token(raw_token)
-    PartnerInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    invitation = partner_invitation_by_token(raw_token, for_update=True)
     if not organisation_name.strip():
         raise Invalid({"organisation_name": [_("Name your organisation.")]})
     user = user_create(email=invitation.email, password=password, full_name=full_name)
@@ -369,14 +370,23 @@ def partner_invitation_accept_new(
 def partner_invitation_accept_existing(actor: Actor, *, raw_token: str) -> Partnership:
     """An admin of an organisation already on Mitra accepts an e-mailed proposal for it."""
     require_admin(actor)
-    invitation = partner_invitation_by_token(raw_token)
-    PartnerInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    invitation = partner_invitation_by_token(raw_token, for_update=True)
+    # The link is for the person it was sent to: a forwarded link cannot bind the proposer to another company.
+    if actor.user.email.lower() != invitation.email.lower():
+        raise Invalid(
+            {
+                "email": [
+                    _("This invitation was sent to %(email)s. Sign in as that person to accept it.")
+                    % {"email": invitation.email}
+                ]
+            }
+        )
     return _partnership_from_invitation(invitation, actor.organisation, actor.user)
 
 
 @transaction.atomic
 def partner_invitation_decline(*, raw_token: str, reason: str = "") -> PartnerInvitation:
-    invitation = partner_invitation_by_token(raw_token)
+    invitation = partner_invitation_by_token(raw_token, for_update=True)
     invitation.declined_at = timezone.now()
     invitation.decline_reason = reason.strip()[:300]
     invitation.save(update_fields=["declined_at", "decline_reason"])

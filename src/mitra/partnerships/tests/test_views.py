@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from tests import factories as f
 
-from mitra.accounts.models import Membership, SecurityEvent
+from mitra.accounts.models import Membership, Role, SecurityEvent
 from mitra.partnerships import services
 from mitra.partnerships.models import Bridge, PartnerInvitation, Partnership, Side, Status
 
@@ -542,9 +542,17 @@ def test_join_decline(invitation, client):
 
 
 def test_join_accept_for_an_existing_organisation(invitation, world, as_user):
-    response = as_user(world.foreign_admin).post(join_url(invitation), {"action": "accept_existing"})
+    invitee = f.member(world.foreign, Role.ADMIN, "budi@baru.test")
+    response = as_user(invitee).post(join_url(invitation), {"action": "accept_existing"})
     partnership = Partnership.objects.get(supplier=world.supplier, customer=world.foreign)
     assert response.status_code == 302 and response["Location"] == detail_url(partnership)
+
+
+def test_a_forwarded_join_link_cannot_be_accepted_by_someone_else(invitation, world, as_user):
+    response = as_user(world.foreign_admin).post(join_url(invitation), {"action": "accept_existing"})
+    assert response.status_code == 200
+    assert "budi@baru.test" in response.content.decode()
+    assert not Partnership.objects.filter(supplier=world.supplier, customer=world.foreign).exists()
 
 
 def test_join_with_a_bad_token_is_a_friendly_404(db, client):
