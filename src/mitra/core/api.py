@@ -59,7 +59,7 @@ class Session(SessionAuth):
         if not actor:
             return None
         _require_mfa_if_asked(actor)
-        return actor  # type: ignore[no-any-return]
+        return actor
 
 
 def _require_mfa_if_asked(actor: Actor) -> None:
