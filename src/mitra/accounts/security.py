@@ -12,9 +12,16 @@ from mitra.accounts.models import SecurityEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as allauth's rate limits see it (X-Forwarded-For behind trusted proxies)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except PermissionDenied:  # a forwarded chain shorter than the configured proxies: not trustworthy
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def _request_meta(request: HttpRequest | None) -> dict[str, Any]:

@@ -61,6 +61,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Redirect HTTP to HTTPS in production (set false when the proxy does it).",
     ),
     Setting("MITRA_SECURE_PROXY_SSL_HEADER", "", "Set to X-Forwarded-Proto when a proxy terminates TLS."),
+    Setting(
+        "MITRA_TRUSTED_PROXY_COUNT",
+        "0",
+        "Proxies in front of Mitra that append to X-Forwarded-For (1 behind one nginx); rate limits and the security log then see the client's address.",
+    ),
     Setting("MITRA_HSTS_SECONDS", "31536000", "HTTP Strict-Transport-Security max-age in production."),
     Setting("MITRA_LOG_LEVEL", "INFO", "Log level of the mitra loggers."),
     Setting("PORT", "8000", "Port of `make run` and `mitra serve`."),

@@ -151,6 +151,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
+# Behind N proxies the client's address is the Nth from the right in X-Forwarded-For; allauth's per-IP rate
+# limits and Mitra's security log both read it from there (accounts.security.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.get_int("MITRA_TRUSTED_PROXY_COUNT")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mitra"
 

@@ -81,3 +81,15 @@ def test_nobody_can_change_their_sign_in_address(world, client):
     assert response.status_code == 404
     world.supplier_member.user.refresh_from_db()
     assert world.supplier_member.user.email == "member@sumber.test"
+
+
+def test_behind_a_trusted_proxy_the_security_log_records_the_client(world, client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/accounts/login/",
+        {"login": "member@sumber.test", "password": "wrong"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        REMOTE_ADDR="10.0.0.5",
+    )
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN_FAILED).latest("created_at")
+    assert event.ip_address == "203.0.113.7"
