@@ -95,7 +95,7 @@ def department_update(request: HttpRequest, department_id: Id, payload: Departme
     "/departments/{department_id}", response={204: None, **WRITE}, operation_id="department_delete"
 )
 def department_delete(request: HttpRequest, department_id: Id) -> Status:
-    """Delete a department (admins). One that is the end of a bridge cannot be deleted (409)."""
+    """Delete a department (admins). One that bridges still use (as an end or a restriction) cannot be deleted (409)."""
     services.department_delete(actor_of(request), department_id=department_id)
     return Status(204, None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import (
@@ -14,7 +14,7 @@ from mitra.accounts.models import (
     SecurityEvent,
     User,
 )
-from mitra.core.errors import NotFound
+from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.tenancy import Actor
 
 
@@ -55,24 +55,38 @@ def department_get(actor: Actor, department_id: int) -> Department:
     return department
 
 
-def member_list(actor: Actor, *, include_inactive: bool = False) -> QuerySet[Membership]:
-    members = (
+def _members(actor: Actor) -> QuerySet[Membership]:
+    return (
         Membership.objects.filter(organisation_id=actor.organisation_id)
         .select_related("user")
         .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("name")))
         .order_by("-is_active", "user__full_name", "user__email")
     )
+
+
+def member_list(actor: Actor, *, include_inactive: bool = False) -> QuerySet[Membership]:
+    """The organisation's people; former members (``include_inactive``) are for admins only."""
+    if include_inactive and not actor.is_admin:
+        raise PermissionDenied(_("Only an organisation admin can see former members."))
+    members = _members(actor)
     return members if include_inactive else members.filter(is_active=True)
 
 
 def member_get(actor: Actor, membership_id: int) -> Membership:
-    member = member_list(actor, include_inactive=True).filter(pk=membership_id).first()
+    """One person of the organisation: anyone active, oneself, and former members for admins."""
+    members = _members(actor)
+    if not actor.is_admin:
+        members = members.filter(Q(is_active=True) | Q(pk=actor.membership.pk))
+    member = members.filter(pk=membership_id).first()
     if member is None:
         raise NotFound(_("Member not found."))
     return member
 
 
 def invitation_list(actor: Actor) -> QuerySet[Invitation]:
+    """Who was invited, by whom, with which role: the admins' business (as on the invitations page)."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an organisation admin can see invitations."))
     return (
         Invitation.objects.filter(organisation_id=actor.organisation_id)
         .select_related("invited_by")

@@ -217,7 +217,9 @@ def department_delete(actor: Actor, *, department_id: int) -> None:
         department.delete()
     except ProtectedError as exc:
         raise Conflict(
-            _("This department is the end of a bridge. Remove or move its bridges first.")
+            _(
+                "Bridges still use this department, as an end or as the only department that sees them. Change or remove them first."
+            )
         ) from exc
 
 

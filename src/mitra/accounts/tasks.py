@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from mitra.accounts.models import Invitation
+from mitra.core.mail import render_message
 
 
 @task()
@@ -23,10 +23,11 @@ def send_invitation_email(invitation_id: int) -> bool:
     if invitation is None or invitation.email_sent_at or invitation.accepted_at or invitation.revoked_at:
         return False
     link = settings.BASE_URL + reverse("accounts:invitation", args=[invitation_link_token(invitation)])
-    with translation.override(invitation.organisation.language):
-        context = {"invitation": invitation, "link": link}
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation.txt", context)
+    subject, body = render_message(
+        "accounts/email/invitation",
+        {"invitation": invitation, "link": link},
+        invitation.organisation.language,
+    )
     send_mail(subject, body, None, [invitation.email])
     Invitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(
         email_sent_at=timezone.now()

@@ -6,10 +6,11 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from mitra.core.errors import MfaRequired
 from mitra.core.tenancy import Actor
@@ -82,4 +83,32 @@ class RequireMfaMiddleware:
 
             messages.warning(request, MfaRequired().message)
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character in a query or form field is refused with 400, naming the field.
+
+    PostgreSQL cannot store or even compare text with NUL, so such input would otherwise surface as a
+    database error deep in a view; SQLite accepts it, which is why only a test on PostgreSQL shows it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields.append(request.POST)
+        for data in fields:
+            for name, values in data.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return HttpResponseBadRequest(
+                        _("The field %(field)s contains a NUL character, which is not allowed.")
+                        % {"field": name.replace("\x00", "\\0")},
+                        content_type="text/plain; charset=utf-8",
+                    )
         return self.get_response(request)

@@ -66,13 +66,20 @@ def restrict(
     """
     queryset = queryset.filter(partnership_q(actor, prefix=f"{partnership_path}__"))
     model: Any = queryset.model
-    if any(f.name == "restricted_department" for f in model._meta.get_fields()) and not actor.is_admin:
-        queryset = queryset.filter(
-            Q(restricted_department__isnull=True)
-            | ~Q(restricted_department__organisation_id=actor.organisation_id)
-            | Q(restricted_department_id__in=actor.department_ids)
-        )
+    if any(f.name == "restricted_department" for f in model._meta.get_fields()):
+        queryset = queryset.filter(restriction_q(actor))
     return queryset
+
+
+def restriction_q(actor: Actor, prefix: str = "") -> Q:
+    """The department restriction alone, rooted at ``prefix`` (e.g. ``bridges__`` to count visible bridges)."""
+    if actor.is_admin:
+        return Q()
+    return (
+        Q(**{f"{prefix}restricted_department__isnull": True})
+        | ~Q(**{f"{prefix}restricted_department__organisation_id": actor.organisation_id})
+        | Q(**{f"{prefix}restricted_department_id__in": actor.department_ids})
+    )
 
 
 class SharedRecord(models.Model):
@@ -81,7 +88,8 @@ class SharedRecord(models.Model):
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
     restricted_department = models.ForeignKey(
         "accounts.Department",
-        on_delete=models.SET_NULL,
+        # Deleting the department must not silently lift the restriction and show the record to everyone.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

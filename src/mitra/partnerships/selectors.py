@@ -10,19 +10,22 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Department, Membership
 from mitra.core.errors import NotFound
-from mitra.core.tenancy import Actor, restrict
+from mitra.core.tenancy import Actor, restrict, restriction_q
 from mitra.partnerships.models import Bridge, PartnerInvitation, Partnership, Side
 
 
 def partnership_list(actor: Actor, *, status: str | None = None, query: str = "") -> QuerySet[Partnership]:
     """The actor's partnerships, with the counts the list shows, in a fixed number of queries."""
+    visible = restriction_q(actor, prefix="bridges__")
     partnerships = (
         Partnership.objects.visible_to(actor)
         .select_related("supplier", "customer", "proposed_by")
         .annotate(
-            bridge_count=Count("bridges", distinct=True),
-            supplier_people=Count("bridges__supplier_owner", distinct=True),
-            customer_people=Count("bridges__customer_owner", distinct=True),
+            # Counted through the same restriction as the bridges themselves, so a hidden bridge does not
+            # show through a count or a single-thread flag.
+            bridge_count=Count("bridges", filter=visible, distinct=True),
+            supplier_people=Count("bridges__supplier_owner", filter=visible, distinct=True),
+            customer_people=Count("bridges__customer_owner", filter=visible, distinct=True),
         )
         .order_by("status", "-created_at", "-id")
     )

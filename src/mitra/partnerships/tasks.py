@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from mitra.accounts.models import Membership, Role
+from mitra.core.mail import render_message
 from mitra.partnerships.models import PartnerInvitation, Partnership, Status
 
 
@@ -24,10 +24,11 @@ def send_partner_invitation_email(invitation_id: int) -> bool:
     if invitation is None or invitation.email_sent_at or invitation.accepted_at or invitation.revoked_at:
         return False
     link = settings.BASE_URL + reverse("partnerships:join", args=[partner_invitation_token(invitation)])
-    with translation.override(invitation.proposer.language):
-        context = {"invitation": invitation, "link": link}
-        subject = render_to_string("partnerships/email/partner_invitation_subject.txt", context).strip()
-        body = render_to_string("partnerships/email/partner_invitation.txt", context)
+    subject, body = render_message(
+        "partnerships/email/partner_invitation",
+        {"invitation": invitation, "link": link},
+        invitation.proposer.language,
+    )
     send_mail(subject, body, None, [invitation.email])
     PartnerInvitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(
         email_sent_at=timezone.now()
@@ -58,9 +59,10 @@ def notify_proposal(partnership_id: int) -> int:
     if not emails:
         return 0
     link = settings.BASE_URL + reverse("partnerships:detail", args=[partnership.pk])
-    with translation.override(recipient.language):
-        context = {"partnership": partnership, "link": link, "recipient": recipient}
-        subject = render_to_string("partnerships/email/proposal_subject.txt", context).strip()
-        body = render_to_string("partnerships/email/proposal.txt", context)
+    subject, body = render_message(
+        "partnerships/email/proposal",
+        {"partnership": partnership, "link": link, "recipient": recipient},
+        recipient.language,
+    )
     send_mail(subject, body, None, emails)
     return len(emails)

@@ -169,7 +169,7 @@ def test_department_that_ends_a_bridge_cannot_be_deleted(client, world):
     )
     assert (
         response.json()["detail"]
-        == "This department is the end of a bridge. Remove or move its bridges first."
+        == "Bridges still use this department, as an end or as the only department that sees them. Change or remove them first."
     )
 
 
@@ -201,6 +201,11 @@ def test_member_list_matrix(client, world, who, expected):
             assert emails == {"admin@lain.test"}
         else:
             assert emails == {"admin@sumber.test", "member@sumber.test", "viewer@sumber.test"}
+
+
+@matrix(anonymous=401, foreign=200, viewer=403, member=403, admin=200)
+def test_former_members_are_listed_for_admins_only(client, world, who, expected):
+    check(as_(client, world, who), "GET", "/members?include_inactive=true", None, expected)
 
 
 @matrix(anonymous=401, foreign=404, viewer=403, member=403, admin=200)
@@ -261,7 +266,7 @@ def invitation(world) -> Invitation:
     )
 
 
-@matrix(anonymous=401, foreign=200, viewer=200, member=200, admin=200)
+@matrix(anonymous=401, foreign=200, viewer=403, member=403, admin=200)
 def test_invitation_list_matrix(client, world, invitation, who, expected):
     response = check(as_(client, world, who), "GET", "/invitations", None, expected)
     if expected == 200:

@@ -180,3 +180,16 @@ def test_security_log_is_for_admins_of_that_organisation(world, client):
 def test_directory_excludes_own_org_and_exposes_names_only(world):
     names = [o.name for o in selectors.directory(f.actor(world.supplier_admin), "PT")]
     assert world.supplier.name not in names and world.customer.name in names
+
+
+def test_a_department_that_restricts_a_bridge_cannot_be_deleted(world):
+    from mitra.partnerships import services as partnership_services
+
+    admin = f.actor(world.supplier_admin)
+    partnership_services.bridge_update(
+        admin, bridge_id=world.bridge.pk, restricted_department_id=world.supplier_finance.pk
+    )
+    with pytest.raises(Conflict, match="Bridges still use this department"):
+        services.department_delete(admin, department_id=world.supplier_finance.pk)
+    world.bridge.refresh_from_db()
+    assert world.bridge.restricted_department == world.supplier_finance

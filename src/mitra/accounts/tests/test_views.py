@@ -118,7 +118,7 @@ def test_department_with_a_bridge_cannot_be_deleted(world, as_user):
     response = as_user(world.supplier_admin).post(
         reverse("accounts:department_delete", args=[world.supplier_sales.pk]), follow=True
     )
-    assert "This department is the end of a bridge." in response.content.decode()
+    assert "Bridges still use this department" in response.content.decode()
     assert Department.objects.filter(pk=world.supplier_sales.pk).exists()
 
 

@@ -167,3 +167,20 @@ def test_partner_invitation_failure_leaves_no_trace(world, django_capture_on_com
         )
     assert list(exc.value.errors) == ["organisation_name"]
     assert (User.objects.count(), Organisation.objects.count()) == (users, orgs)
+
+
+def test_a_restricted_bridge_does_not_show_through_the_counts(world):
+    services.bridge_create(
+        f.actor(world.supplier_admin),
+        partnership_id=world.partnership.pk,
+        supplier_department_id=world.supplier_sales.pk,
+        customer_department_id=world.customer_finance.pk,
+        supplier_owner_id=world.supplier_member.pk,
+        customer_owner_id=world.customer_member.pk,
+        restricted_department_id=world.supplier_sales.pk,
+    )
+    counts = lambda m: selectors.threading(selectors.partnership_get(f.actor(m), world.partnership.pk))  # noqa: E731
+    assert (counts(world.supplier_admin).bridges, counts(world.supplier_admin).supplier_people) == (2, 2)
+    assert (counts(world.customer_member).bridges, counts(world.customer_member).customer_people) == (2, 2)
+    hidden = counts(world.supplier_member)  # finance, not sales
+    assert (hidden.bridges, hidden.supplier_people, hidden.single_bridge) == (1, 1, True)

@@ -48,3 +48,18 @@ def test_partner_invitation_email_is_sent_once_in_the_proposers_language(
     assert "PT Sumber Rasa Nusantara" in mail.outbox[0].subject
     assert f"/join/{services.partner_invitation_token(inv)}/" in body and "Mari bermitra." in body
     assert PartnerInvitation.objects.get(pk=inv.pk).email_sent_at is not None
+
+
+def test_a_company_name_with_a_line_break_still_gets_its_email(world, django_capture_on_commit_callbacks):
+    world.supplier.name = "PT Sumber\nRasa"
+    world.supplier.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.partner_invitation_create(
+            f.actor(world.supplier_admin),
+            email="gm@hotel.test",
+            company_name="PT Hotel",
+            our_side=Side.SUPPLIER,
+        )
+    _work()
+    assert len(mail.outbox) == 1 and "\n" not in mail.outbox[0].subject
+    assert "PT Sumber Rasa" in mail.outbox[0].subject
