@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from mitra.accounts import services as accounts
-from mitra.accounts.models import ApiToken, Department, Membership, Role
+from mitra.accounts.models import ApiToken, Department, Membership, Organisation, Role
 from mitra.partnerships import services as partnerships
 from mitra.partnerships.models import Status
 from tests import factories as f
@@ -138,10 +138,12 @@ def seeded(world) -> Seeded:
 
 
 def _keep_the_fuzzer_signed_in(seeded: Seeded, world) -> Callable[[], None]:
-    """Generated requests may revoke the fuzzer's token or demote it; undo that so it keeps its admin reach."""
+    """Generated requests may revoke the fuzzer's token, demote it, or make its organisation require MFA
+    (which its token, without an authenticator, then cannot pass); undo that so it keeps its admin reach."""
 
     def reset() -> None:
         Membership.objects.filter(pk=world.supplier_admin.pk).update(role=Role.ADMIN, is_active=True)
+        Organisation.objects.filter(pk=world.supplier.pk).update(require_mfa=False)
         ApiToken.objects.filter(pk=seeded.token.pk).update(revoked_at=None)
 
     return reset

@@ -91,10 +91,13 @@ def partnership_update(request: HttpRequest, partnership_id: Id, payload: Partne
     response={200: PartnershipDetailOut, **WRITE},
     operation_id="partnership_accept",
 )
-def partnership_accept(request: HttpRequest, partnership_id: Id) -> Partnership:
-    """Accept a proposal your organisation received (admins); it becomes active and shared."""
+def partnership_accept(request: HttpRequest, partnership_id: Id, version: Id | None = None) -> Partnership:
+    """Accept a proposal your organisation received (admins); it becomes active and shared.
+
+    Pass ``?version=`` (from the proposal you read) to accept only those terms: 409 if they changed since.
+    """
     actor = actor_of(request)
-    services.partnership_accept(actor, partnership_id=partnership_id)
+    services.partnership_accept(actor, partnership_id=partnership_id, version=version)
     return _detail(actor, partnership_id)
 
 

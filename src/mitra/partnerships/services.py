@@ -136,10 +136,15 @@ def _answerable(actor: Actor, partnership_id: int) -> Partnership:
 
 @records_actor
 @transaction.atomic
-def partnership_accept(actor: Actor, *, partnership_id: int) -> Partnership:
-    """The receiving organisation's admin accepts a proposal; the partnership becomes active and shared."""
+def partnership_accept(actor: Actor, *, partnership_id: int, version: int | None = None) -> Partnership:
+    """The receiving organisation's admin accepts a proposal; the partnership becomes active and shared.
+
+    With ``version``, the acceptance holds only for the terms the admin read: if the proposer changed them
+    since, it is a conflict.
+    """
     require_admin(actor)
     partnership = _answerable(actor, partnership_id)
+    check_version(partnership, version)
     partnership.status = Status.ACTIVE
     partnership.responded_at = timezone.now()
     partnership.start_date = partnership.start_date or timezone.localdate()
@@ -179,6 +184,8 @@ def partnership_update(
     check_version(partnership, version)
     if partnership.status in (Status.ENDED, Status.DECLINED):
         raise Conflict(_("An ended or declined partnership cannot be changed."))
+    if partnership.status == Status.PROPOSED and partnership.proposed_by_id != actor.organisation_id:
+        raise Conflict(_("Only the proposer can change a proposal. Accept or decline it as it stands."))
     changes: dict[str, object] = {}
     if tier is not None:
         changes["tier"] = tier
@@ -459,6 +466,11 @@ def _restriction(actor: Actor, department_id: int | None) -> Department | None:
                     _("You can restrict a record only to a department of your own side.")
                 ]
             }
+        )
+    if not actor.is_admin and department.pk not in actor.department_ids:
+        # Otherwise the record would vanish from its author's own view the moment it is saved.
+        raise Invalid(
+            {"restricted_department_id": [_("You can restrict a record only to a department you belong to.")]}
         )
     return department
 

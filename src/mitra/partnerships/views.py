@@ -212,13 +212,21 @@ def partnership_answer(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_get(actor, pk)
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    decision = request.POST.get("decision")
     try:
-        if request.POST.get("decision") == "accept":
-            services.partnership_accept(actor, partnership_id=partnership.pk)
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        # Declining is final, so it is never the fallback: only an explicit decision is acted on.
+        if decision == "accept":
+            services.partnership_accept(actor, partnership_id=partnership.pk, version=version)
             messages.success(request, _("Partnership accepted. Welcome to your shared space."))
-        else:
+        elif decision == "decline":
             services.partnership_decline(actor, partnership_id=partnership.pk, reason=reason)
             messages.success(request, _("Proposal declined."))
+        else:
+            messages.error(request, _("Choose to accept or to decline the proposal."))
     except Conflict as exc:
         messages.error(request, exc.message)
     if request.POST.get("next") == "list":

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from tests import factories as f
 
 from mitra.core.errors import NotFound
@@ -50,13 +50,17 @@ def test_one_partner_invitation_makes_one_partnership_however_many_accept_at_onc
         ),
         lambda: services.partner_invitation_decline(raw_token=token, reason="No"),
     )
-    outcomes = sorted(type(r).__name__ for r in results)
-    assert outcomes in (["NotFound", "Partnership"], ["NotFound", "PartnerInvitation"])
+    # Exactly one of the two goes through. The other finds the link used (PostgreSQL waits for the row lock,
+    # then re-checks it) or, on SQLite, whose in-memory test database locks whole tables, is refused the lock.
+    winners = [r for r in results if isinstance(r, (Partnership, PartnerInvitation))]
+    losers = [r for r in results if isinstance(r, (NotFound, OperationalError))]
+    assert (len(winners), len(losers)) == (1, 1), results
     invitation = PartnerInvitation.objects.get(pk=invitation.pk)
-    accepted = isinstance(results[0], Partnership)
+    accepted = isinstance(winners[0], Partnership)
     assert (invitation.accepted_at is not None, invitation.declined_at is not None) == (
         accepted,
         not accepted,
     )
     assert Partnership.objects.count() == before + (1 if accepted else 0)
-    assert any(isinstance(r, NotFound) for r in results)
+    if connection.vendor == "postgresql":
+        assert isinstance(losers[0], NotFound)

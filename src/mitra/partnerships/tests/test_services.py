@@ -184,3 +184,32 @@ def test_a_restricted_bridge_does_not_show_through_the_counts(world):
     assert (counts(world.customer_member).bridges, counts(world.customer_member).customer_people) == (2, 2)
     hidden = counts(world.supplier_member)  # finance, not sales
     assert (hidden.bridges, hidden.supplier_people, hidden.single_bridge) == (1, 1, True)
+
+
+def test_only_the_proposer_changes_a_proposal_and_acceptance_holds_for_the_terms_read(world):
+    proposer, receiver = f.actor(world.supplier_admin), f.actor(world.foreign_admin)
+    p = services.partnership_propose(
+        proposer, partner_id=world.foreign.pk, our_side=Side.SUPPLIER, goals="Grow"
+    )
+    with pytest.raises(Conflict, match="Only the proposer"):
+        services.partnership_update(receiver, partnership_id=p.pk, goals="Our own terms")
+    services.partnership_update(proposer, partnership_id=p.pk, goals="Grow together", version=1)
+    with pytest.raises(Conflict):  # the receiver read version 1; the terms changed since
+        services.partnership_accept(receiver, partnership_id=p.pk, version=1)
+    accepted = services.partnership_accept(receiver, partnership_id=p.pk, version=2)
+    assert (accepted.status, accepted.goals) == (Status.ACTIVE, "Grow together")
+
+
+def test_a_member_restricts_only_to_a_department_they_belong_to(world):
+    member = f.actor(world.supplier_member)  # finance
+    with pytest.raises(Invalid) as exc:
+        services.bridge_update(
+            member, bridge_id=world.bridge.pk, restricted_department_id=world.supplier_sales.pk
+        )
+    assert exc.value.errors == {
+        "restricted_department_id": ["You can restrict a record only to a department you belong to."]
+    }
+    restricted = services.bridge_update(
+        member, bridge_id=world.bridge.pk, restricted_department_id=world.supplier_finance.pk
+    )
+    assert restricted.restricted_department == world.supplier_finance

@@ -589,3 +589,13 @@ def test_bridge_can_be_restricted_to_one_of_our_departments_from_the_page(client
     )
     bridge.refresh_from_db()
     assert (bridge.cadence_days, bridge.restricted_department) == (14, world.supplier_finance)
+
+
+def test_an_answer_without_a_decision_changes_nothing(client, world):
+    p = services.partnership_propose(
+        f.actor(world.foreign_admin), partner_id=world.supplier.pk, our_side=Side.CUSTOMER
+    )
+    client.force_login(world.supplier_admin.user)
+    client.post(reverse("partnerships:answer", args=[p.pk]), {})
+    p.refresh_from_db()
+    assert p.status == Status.PROPOSED
