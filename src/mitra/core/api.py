@@ -134,14 +134,19 @@ def _log_denied(request: HttpRequest, exc: NotFound) -> None:
     from mitra.accounts.services import security_event_record
 
     actor = getattr(request, "auth", None) or getattr(request, "actor", None)
-    security_event_record(
-        kind=SecurityEvent.Kind.ACCESS_DENIED,
-        user=actor.user if actor else None,
-        organisation_id=actor.organisation_id if actor else None,
-        ip_address=client_ip(request),
-        path=request.path,
-        detail=exc.message,
-    )
+    own = actor.organisation_id if actor else None
+    # The prober's own admins see the attempt, and so do the admins of the organisations it aimed at.
+    for organisation_id in dict.fromkeys((own, *exc.owners)):
+        security_event_record(
+            kind=SecurityEvent.Kind.ACCESS_DENIED,
+            user=actor.user if actor else None,
+            organisation_id=organisation_id,
+            ip_address=client_ip(request),
+            path=request.path,
+            detail=exc.message
+            if organisation_id == own
+            else f"{exc.message} ({actor.organisation.name if actor else '?'})",
+        )
 
 
 ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}

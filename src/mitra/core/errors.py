@@ -25,10 +25,12 @@ class NotFound(MitraError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "", *, denied: bool = False) -> None:
+    def __init__(self, message: str = "", *, denied: bool = False, owners: tuple[int, ...] = ()) -> None:
         super().__init__(message)
-        # True when the record exists but belongs to someone else: logged as "access denied".
+        # True when the record exists but belongs to someone else: logged as "access denied", in the
+        # prober's organisation and in the ``owners`` organisations whose record it was.
         self.denied = denied
+        self.owners = owners
 
 
 class PermissionDenied(MitraError):

@@ -42,9 +42,10 @@ def partnership_get(actor: Actor, partnership_id: int) -> Partnership:
     """One partnership the actor's organisation is party to; otherwise not found, like a missing one."""
     partnership = partnership_list(actor).filter(pk=partnership_id).first()
     if partnership is None:
-        raise NotFound(
-            "Partnership not found.", denied=Partnership.objects.filter(pk=partnership_id).exists()
+        owners = (
+            Partnership.objects.filter(pk=partnership_id).values_list("supplier_id", "customer_id").first()
         )
+        raise NotFound(_("Partnership not found."), denied=owners is not None, owners=owners or ())
     return partnership
 
 
@@ -107,7 +108,12 @@ def bridge_get(actor: Actor, bridge_id: int) -> Bridge:
         .first()
     )
     if bridge is None:
-        raise NotFound(_("Bridge not found."), denied=Bridge.objects.filter(pk=bridge_id).exists())
+        owners = (
+            Bridge.objects.filter(pk=bridge_id)
+            .values_list("partnership__supplier_id", "partnership__customer_id")
+            .first()
+        )
+        raise NotFound(_("Bridge not found."), denied=owners is not None, owners=owners or ())
     return bridge
 
 

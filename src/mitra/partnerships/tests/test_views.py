@@ -123,13 +123,15 @@ def test_foreign_partnership_is_not_found_and_logged(world, as_user):
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
     assert "PT Orang Lain" not in response.content.decode()
-    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ACCESS_DENIED).latest("id")
-    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ACCESS_DENIED).count() == before + 1
-    assert (event.user, event.organisation_id, event.path) == (
-        world.supplier_admin.user,
-        world.supplier.pk,
-        detail_url(world.foreign_partnership),
-    )
+    events = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ACCESS_DENIED).order_by("id")
+    # One event for the prober's organisation, and one for each side of the partnership it aimed at.
+    assert events.count() == before + 3
+    fp = world.foreign_partnership
+    assert [(e.user, e.organisation_id, e.path) for e in events[before:]] == [
+        (world.supplier_admin.user, org_id, detail_url(fp))
+        for org_id in (world.supplier.pk, fp.supplier_id, fp.customer_id)
+    ]
+    assert events.last().detail.endswith(f"({world.supplier.name})")
 
 
 def test_missing_partnership_is_not_found_without_a_denial(world, as_user):
