@@ -91,7 +91,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(MitraError)
     def _mitra(request: HttpRequest, exc: MitraError) -> HttpResponse:
         if isinstance(exc, NotFound) and exc.denied:
-            _log_denied(request, exc)
+            log_access_denied(request, exc)
         errors = exc.as_list() if isinstance(exc, Invalid) else []
         return _error(api, request, exc.status, exc.code, exc.message, errors)
 
@@ -128,7 +128,7 @@ def _ninja_error_item(error: dict[str, Any]) -> dict[str, str]:
     return {"field": ".".join(location), "message": str(error.get("msg", "invalid"))}
 
 
-def _log_denied(request: HttpRequest, exc: NotFound) -> None:
+def log_access_denied(request: HttpRequest, exc: NotFound) -> None:
     from mitra.accounts.models import SecurityEvent
     from mitra.accounts.security import client_ip
     from mitra.accounts.services import security_event_record

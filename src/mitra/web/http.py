@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 
-from mitra.core.api import _log_denied
+from mitra.core.api import log_access_denied
 from mitra.core.errors import Invalid, NotFound, PermissionDenied
 from mitra.core.tenancy import Actor
 
@@ -30,7 +30,7 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             return view(request, *args, **kwargs)
         except NotFound as exc:
             if exc.denied:
-                _log_denied(request, exc)
+                log_access_denied(request, exc)
             raise Http404(exc.message) from exc
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from exc
