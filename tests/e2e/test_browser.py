@@ -127,3 +127,33 @@ def test_organisation_settings(page: Page, live_server: Any, world: Any, screens
     page.get_by_role("link", name="Members").click()
     expect(page.get_by_role("table")).to_contain_text("member@sumber.test")
     screenshot(page, "settings.png")
+
+
+def test_an_invited_company_signs_up_creates_its_organisation_and_accepts_in_one_flow(
+    page: Page, live_server: Any, world: Any, screenshot: Any
+) -> None:
+    from mitra.partnerships import services
+
+    invitation = services.partner_invitation_create(
+        f.actor(world.supplier_admin),
+        email="gm@griyaboga.test",
+        company_name="PT Griya Boga Hotel",
+        our_side="supplier",
+        goals="Menu bulanan tanpa kekosongan stok.",
+        message="Mari bermitra untuk musim liburan.",
+    )
+    page.context.add_cookies([{"name": "mitra_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/join/{services.partner_invitation_token(invitation)}/")
+    expect(page.get_by_text("Mari bermitra untuk musim liburan.")).to_be_visible()
+    page.get_by_label("Your full name").fill("Wayan Sudarsana")
+    page.get_by_label("Password").fill("griya-boga-2026-secure")
+    expect(page.get_by_label("Your organisation's name")).to_have_value("PT Griya Boga Hotel")
+    screenshot(page, "join.png")
+    page.get_by_role("button", name="Create my organisation and accept").click()
+    expect(page.get_by_role("heading", name="Bridges")).to_be_visible()
+    expect(page.locator(".orgname")).to_have_text("PT Griya Boga Hotel")
+    partnership = Partnership.objects.get(supplier=world.supplier, customer__name="PT Griya Boga Hotel")
+    assert partnership.status == "active" and partnership.goals == "Menu bulanan tanpa kekosongan stok."
+    # The link worked once: opening it again is a friendly "not found".
+    page.goto(f"{live_server.url}/join/{services.partner_invitation_token(invitation)}/")
+    expect(page.get_by_text("This invitation link is not valid.")).to_be_visible()
