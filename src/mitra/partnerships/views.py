@@ -7,6 +7,7 @@ The bridge matrix is edited inline with htmx: each cell is a ``<td>`` that the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -387,30 +388,31 @@ def bridge_add(
     )
     _require_bridge_writer(actor, partnership)
     form = _bridge_form(actor, partnership, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            bridge = services.bridge_create(
-                actor,
-                partnership_id=partnership.pk,
-                supplier_department_id=row.pk,
-                customer_department_id=column.pk,
-                supplier_owner_id=data["supplier_owner_id"],
-                customer_owner_id=data["customer_owner_id"],
-                cadence_days=data["cadence_days"],
-                restricted_department_id=data["restricted_department_id"],
-            )
-        except (Invalid, Conflict) as exc:
-            _form_error(form, exc)
-        else:
-            if not is_htmx(request):
-                messages.success(request, _("Bridge %(bridge)s added.") % {"bridge": bridge})
-                return redirect("partnerships:detail", pk=partnership.pk)
-            return _render_cell(request, partnership, row, column, bridge, flash=_("Bridge added."))
-    if request.method == "POST" and not is_htmx(request):
-        messages.error(request, _form_text(form))
-        return redirect("partnerships:detail", pk=partnership.pk)
-    return _render_cell(request, partnership, row, column, bridge, form=form, action="add")
+
+    def save(data: dict[str, Any]) -> Bridge:
+        return services.bridge_create(
+            actor,
+            partnership_id=partnership.pk,
+            supplier_department_id=row.pk,
+            customer_department_id=column.pk,
+            supplier_owner_id=data["supplier_owner_id"],
+            customer_owner_id=data["customer_owner_id"],
+            cadence_days=data["cadence_days"],
+            restricted_department_id=data["restricted_department_id"],
+        )
+
+    return _bridge_form_response(
+        request,
+        partnership,
+        row,
+        column,
+        bridge,
+        form,
+        "add",
+        save,
+        _("Bridge %(bridge)s added."),
+        _("Bridge added."),
+    )
 
 
 @login_required
@@ -439,34 +441,61 @@ def bridge_edit(request: HttpRequest, bridge_id: int) -> HttpResponse:
     if not restriction_is_ours:
         del form.fields["restricted_department_id"]
     row, column = bridge.supplier_department, bridge.customer_department
+
+    def save(data: dict[str, Any]) -> Bridge:
+        services.bridge_update(
+            actor,
+            bridge_id=bridge.pk,
+            version=data["version"],
+            supplier_owner_id=data["supplier_owner_id"],
+            customer_owner_id=data["customer_owner_id"],
+            cadence_days=data["cadence_days"],
+            **({"restricted_department_id": data["restricted_department_id"]} if restriction_is_ours else {}),
+        )
+        return selectors.bridge_get(actor, bridge.pk)
+
+    return _bridge_form_response(
+        request,
+        partnership,
+        row,
+        column,
+        bridge,
+        form,
+        "edit",
+        save,
+        _("Bridge %(bridge)s saved."),
+        _("Saved."),
+    )
+
+
+def _bridge_form_response(
+    request: HttpRequest,
+    partnership: Partnership,
+    row: Department,
+    column: Department,
+    bridge: Bridge | None,
+    form: forms.BridgeForm,
+    action: str,
+    save: Callable[[dict[str, Any]], Bridge],
+    saved_message: str,
+    flash: str,
+) -> HttpResponse:
+    """The inline form of a cell: GET shows it; POST saves, then answers the filled cell (htmx) or
+    redirects to the partnership with a message (plain form post). Errors stay in the form, nothing saved."""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            bridge = services.bridge_update(
-                actor,
-                bridge_id=bridge.pk,
-                version=data["version"],
-                supplier_owner_id=data["supplier_owner_id"],
-                customer_owner_id=data["customer_owner_id"],
-                cadence_days=data["cadence_days"],
-                **(
-                    {"restricted_department_id": data["restricted_department_id"]}
-                    if restriction_is_ours
-                    else {}
-                ),
-            )
+            saved = save(form.cleaned_data)
         except (Invalid, Conflict) as exc:
             _form_error(form, exc)
         else:
-            bridge = selectors.bridge_get(actor, bridge.pk)
             if not is_htmx(request):
-                messages.success(request, _("Bridge %(bridge)s saved.") % {"bridge": bridge})
+                messages.success(request, saved_message % {"bridge": saved})
                 return redirect("partnerships:detail", pk=partnership.pk)
-            return _render_cell(request, partnership, row, column, bridge, flash=_("Saved."))
+            return _render_cell(request, partnership, row, column, saved, flash=flash)
     if request.method == "POST" and not is_htmx(request):
         messages.error(request, _form_text(form))
         return redirect("partnerships:detail", pk=partnership.pk)
-    return _render_cell(request, partnership, row, column, bridge, form=form, action="edit")
+    return _render_cell(request, partnership, row, column, bridge, form=form, action=action)
 
 
 @login_required
