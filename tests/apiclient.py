@@ -21,7 +21,8 @@ class Api:
 
     def __init__(self, client: Client, membership: Membership | None) -> None:
         self.client = client
-        self.headers: dict[str, str] = {}
+        # Messages are asserted in English; without this header the API answers in the organisation's language.
+        self.headers: dict[str, str] = {"Accept-Language": "en"}
         if membership is not None:
             _, raw = services.api_token_create(f.actor(membership), name="test")
             self.headers["Authorization"] = f"Bearer {raw}"

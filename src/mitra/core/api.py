@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -46,6 +47,9 @@ class BearerToken(HttpBearer):
         _require_mfa_if_asked(actor)
         request.actor = actor  # type: ignore[attr-defined]
         request.user = actor.user
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            # A script that states no language gets its organisation's, like the pages do.
+            translation.activate(actor.organisation.language)
         return actor
 
 

@@ -489,3 +489,22 @@ def test_partnership_list_query_count_does_not_grow(client, world, django_assert
         response = api("GET", "/partnerships")
     assert response.status_code == 200 and response.json()["count"] == count
     assert len(response.json()["items"]) == count
+
+
+def test_api_messages_follow_accept_language_else_the_organisations_language(client, world):
+    from mitra.accounts import services as account_services
+
+    _token, raw = account_services.api_token_create(f.actor(world.supplier_admin), name="script")
+    body = '{"partner_id": %d, "our_side": "supplier"}' % world.supplier.pk
+    auth = {"Authorization": f"Bearer {raw}"}
+    indonesian = client.post("/api/v1/partnerships", body, content_type="application/json", headers=auth)
+    english = client.post(
+        "/api/v1/partnerships",
+        body,
+        content_type="application/json",
+        headers={**auth, "Accept-Language": "en"},
+    )
+    assert world.supplier.language == "id"
+    assert english.json()["errors"][0]["message"] == "An organisation cannot be in a partnership with itself."
+    assert indonesian.json()["errors"][0]["message"] != english.json()["errors"][0]["message"]
+    assert indonesian.json()["errors"][0]["field"] == "partner_id"
