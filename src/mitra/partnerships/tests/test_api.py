@@ -495,7 +495,7 @@ def test_api_messages_follow_accept_language_else_the_organisations_language(cli
     from mitra.accounts import services as account_services
 
     _token, raw = account_services.api_token_create(f.actor(world.supplier_admin), name="script")
-    body = '{"partner_id": %d, "our_side": "supplier"}' % world.supplier.pk
+    body = f'{{"partner_id": {world.supplier.pk}, "our_side": "supplier"}}'
     auth = {"Authorization": f"Bearer {raw}"}
     indonesian = client.post("/api/v1/partnerships", body, content_type="application/json", headers=auth)
     english = client.post(
