@@ -6,6 +6,8 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 
+from babel import Locale
+from babel.numbers import list_currencies
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -99,7 +101,7 @@ def organisation_create(
     name = name.strip()
     if Organisation.objects.filter(name__iexact=name).exists():
         raise Invalid({"name": [_("An organisation with this name is already on Mitra.")]})
-    _check_time_zone(time_zone)
+    _check_locale_fields(time_zone=time_zone, country=country, currency=currency)
     org = validate_and_save(
         Organisation(
             name=name,
@@ -121,11 +123,25 @@ def organisation_create(
     return membership
 
 
-def _check_time_zone(name: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise Invalid({"time_zone": [_("Unknown time zone: %(name)s") % {"name": name}]}) from exc
+def _check_locale_fields(
+    *, time_zone: str | None = None, country: str | None = None, currency: str | None = None
+) -> None:
+    """Time zone (IANA), country (ISO 3166, as Babel knows it) and currency (ISO 4217) must be real ones:
+    money is formatted in the currency and dates in the time zone on every page."""
+    errors: dict[str, list[str]] = {}
+    if time_zone is not None:
+        try:
+            zoneinfo.ZoneInfo(time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["time_zone"] = [_("Unknown time zone: %(name)s") % {"name": time_zone}]
+    if country is not None and (len(country) != 2 or country.upper() not in Locale("en").territories):
+        errors["country"] = [_("Unknown country code: %(code)s (use ISO 3166, e.g. ID)") % {"code": country}]
+    if currency is not None and currency.upper() not in list_currencies():
+        errors["currency"] = [
+            _("Unknown currency code: %(code)s (use ISO 4217, e.g. IDR)") % {"code": currency}
+        ]
+    if errors:
+        raise Invalid(errors)
 
 
 ORGANISATION_FIELDS = ("name", "legal_name", "country", "currency", "time_zone", "language", "require_mfa")
@@ -141,8 +157,9 @@ def organisation_update(actor: Actor, *, version: int | None = None, **changes: 
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
         raise Invalid({field: [_("This field cannot be changed.")] for field in sorted(unknown)})
-    if "time_zone" in changes:
-        _check_time_zone(str(changes["time_zone"]))
+    _check_locale_fields(
+        **{field: str(changes[field]) for field in ("time_zone", "country", "currency") if field in changes}
+    )
     if "name" in changes:
         name = str(changes["name"]).strip()
         if Organisation.objects.filter(name__iexact=name).exclude(pk=org.pk).exists():

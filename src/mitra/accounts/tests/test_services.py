@@ -193,3 +193,14 @@ def test_a_department_that_restricts_a_bridge_cannot_be_deleted(world):
         services.department_delete(admin, department_id=world.supplier_finance.pk)
     world.bridge.refresh_from_db()
     assert world.bridge.restricted_department == world.supplier_finance
+
+
+def test_country_and_currency_must_be_real_codes_and_nothing_is_written(world):
+    admin = f.actor(world.supplier_admin)
+    with pytest.raises(Invalid) as exc:
+        services.organisation_update(admin, country="XX", currency="RPX", legal_name="Changed")
+    assert sorted(exc.value.errors) == ["country", "currency"]
+    world.supplier.refresh_from_db()
+    assert (world.supplier.country, world.supplier.currency, world.supplier.version) == ("ID", "IDR", 1)
+    org = services.organisation_update(admin, country="sg", currency="sgd")
+    assert (org.country, org.currency) == ("SG", "SGD")
