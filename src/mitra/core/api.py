@@ -44,12 +44,12 @@ class BearerToken(HttpBearer):
         if api_token is None:
             return None
         actor = actor_from_membership(api_token.membership)
-        _require_mfa_if_asked(actor)
-        request.actor = actor  # type: ignore[attr-defined]
-        request.user = actor.user
         if "HTTP_ACCEPT_LANGUAGE" not in request.META:
             # A script that states no language gets its organisation's, like the pages do.
             translation.activate(actor.organisation.language)
+        _require_mfa_if_asked(actor)
+        request.actor = actor  # type: ignore[attr-defined]
+        request.user = actor.user
         return actor
 
 
