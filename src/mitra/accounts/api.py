@@ -7,6 +7,7 @@ become HTTP in ``mitra.core.api``.
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -29,7 +30,8 @@ from mitra.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from mitra.core.api import Id, Page, actor_of, errors
+from mitra.core.api import Id, Page, actor_of, authenticated_by_token, errors
+from mitra.core.errors import PermissionDenied
 
 router = Router(tags=["organisation"])
 
@@ -171,9 +173,19 @@ def token_list(request: HttpRequest) -> Any:
     return selectors.api_token_list(actor_of(request))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut, **errors(401, 422)}, operation_id="token_create")
+@router.post("/tokens", response={201: TokenCreatedOut, **errors(401, 403, 422)}, operation_id="token_create")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    """A new personal API token. The response carries the token itself, once; only its hash is kept."""
+    """A new personal API token. The response carries the token itself, once; only its hash is kept.
+
+    Only a signed-in session may create one (403 with a token): a leaked token cannot mint replacements that
+    outlive its revocation. Scripts get theirs from the API tokens page or ``mitra token create``.
+    """
+    if authenticated_by_token(request):
+        raise PermissionDenied(
+            _(
+                "An API token cannot create API tokens. Create one while signed in, or with `mitra token create`."
+            )
+        )
     token, raw = services.api_token_create(actor_of(request), name=payload.name)
     token.token = raw  # type: ignore[attr-defined]  # on this response only; never stored
     return Status(201, token)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, SessionAuth
@@ -49,6 +49,7 @@ class BearerToken(HttpBearer):
             translation.activate(actor.organisation.language)
         _require_mfa_if_asked(actor)
         request.actor = actor  # type: ignore[attr-defined]
+        request.api_token = api_token  # type: ignore[attr-defined]
         request.user = actor.user
         return actor
 
@@ -72,6 +73,11 @@ def _require_mfa_if_asked(actor: Actor) -> None:
 
     if mfa_missing(actor):
         raise MfaRequired()
+
+
+def authenticated_by_token(request: HttpRequest) -> bool:
+    """Whether this request was authenticated with an API token rather than a signed-in session."""
+    return getattr(request, "api_token", None) is not None
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -113,6 +119,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors = [_ninja_error_item(e) for e in exc.errors]
         detail = f"{errors[0]['field']}: {errors[0]['message']}" if errors else _("Invalid input.")
         return _error(api, request, 422, "invalid", detail, errors)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # django-ninja raises these itself, notably for a session write without a CSRF token.
+        if exc.status_code == 403 and "CSRF" in str(exc):
+            detail = _("CSRF check failed: send the value of the csrftoken cookie in the X-CSRFToken header.")
+            return _error(api, request, 403, "csrf_failed", detail)
+        return _error(api, request, exc.status_code, "error", str(exc))
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

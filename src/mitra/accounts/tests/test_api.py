@@ -2,7 +2,7 @@
 
 import pytest
 from tests import factories as f
-from tests.apiclient import ADMIN, ANON, FOREIGN, MEMBER, VIEWER, Api, as_, check, matrix  # noqa: F401
+from tests.apiclient import ADMIN, ANON, FOREIGN, MEMBER, VIEWER, Api, as_, check, matrix
 from tests.dbstate import db_state
 
 from mitra.accounts import services
@@ -335,18 +335,34 @@ def test_token_list_matrix(client, world, who, expected):
 
 
 @matrix(anonymous=401, viewer=201, member=201, admin=201)
-def test_token_create_matrix_shows_the_token_once(client, world, who, expected):
-    api = as_(client, world, who)
-    response = check(api, "POST", "/tokens", {"name": "Excel export"}, expected)
+def test_token_create_from_a_session_shows_the_token_once(client, world, who, expected):
+    membership = {
+        ANON: None,
+        VIEWER: world.supplier_viewer,
+        MEMBER: world.supplier_member,
+        ADMIN: world.supplier_admin,
+    }[who]
+    if membership is not None:
+        client.force_login(membership.user)
+    session = Api(client, None)  # no token: the signed-in session (the test client skips CSRF)
+    response = check(session, "POST", "/tokens", {"name": "Excel export"}, expected)
     if expected == 201:
         raw = response.json()["token"]
         stored = ApiToken.objects.get(pk=response.json()["id"])
         assert raw.startswith("mitra_") and stored.prefix == raw[:12] and raw not in stored.token_hash
-        listed = api("GET", "/tokens").json()["items"]
+        listed = session("GET", "/tokens").json()["items"]
         assert {t["name"] for t in listed} >= {"Excel export"} and all("token" not in t for t in listed)
+        client.logout()
         me = Api(client, None)
         me.headers["Authorization"] = f"Bearer {raw}"
         assert me("GET", "/me").status_code == 200
+
+
+@matrix(viewer=403, member=403, admin=403)
+def test_an_api_token_cannot_create_tokens(client, world, who, expected):
+    response = check(as_(client, world, who), "POST", "/tokens", {"name": "Replacement"}, expected)
+    assert "cannot create API tokens" in response.json()["detail"]
+    assert not ApiToken.objects.filter(name="Replacement").exists()
 
 
 @matrix(anonymous=401, foreign=404, viewer=404, member=200, admin=200)
@@ -406,3 +422,14 @@ def test_directory_matrix(client, world, who, expected):
 
 def test_directory_search_is_bounded(client, world):
     check(as_(client, world, MEMBER), "GET", "/directory?q=" + "x" * 121, None, 422)
+
+
+def test_a_session_write_without_csrf_is_refused_in_the_api_error_shape(world):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.supplier_admin.user)
+    response = browser.post("/api/v1/tokens", '{"name": "x"}', content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed" and response.json()["errors"] == []
+    assert not ApiToken.objects.filter(name="x").exists()
