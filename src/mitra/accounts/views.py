@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from mitra.accounts import forms, selectors, services
 from mitra.core.errors import Conflict, Invalid
 from mitra.core.middleware import ORGANISATION_SESSION_KEY
+from mitra.core.services import require_admin
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text
 
 SECURITY_EVENTS_PER_PAGE = 50
@@ -46,8 +47,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     }
     form = forms.OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if not actor.is_admin:
-            raise DjangoPermissionDenied(_("Only an organisation admin can do this."))
+        require_admin(actor)
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
@@ -72,8 +72,7 @@ def departments(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = forms.DepartmentForm(request.POST or None)
     if request.method == "POST":
-        if not actor.is_admin:
-            raise DjangoPermissionDenied(_("Only an organisation admin can do this."))
+        require_admin(actor)
         if form.is_valid():
             try:
                 department = services.department_create(actor, **form.cleaned_data)
@@ -144,8 +143,7 @@ def members(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     actor = actor_of(request)
     member = selectors.member_get(actor, membership_id)
-    if not actor.is_admin:
-        raise DjangoPermissionDenied(_("Only an organisation admin can do this."))
+    require_admin(actor)
     initial = {
         "role": member.role,
         "job_title": member.job_title,

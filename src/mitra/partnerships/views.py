@@ -27,6 +27,7 @@ from mitra.accounts import selectors as account_selectors
 from mitra.accounts.models import Department, Organisation
 from mitra.core.errors import Conflict, Invalid
 from mitra.core.middleware import ORGANISATION_SESSION_KEY
+from mitra.core.services import require_admin, require_writer
 from mitra.core.tenancy import Actor
 from mitra.partnerships import forms, history, selectors, services
 from mitra.partnerships.models import Bridge, Partnership, Side, Status
@@ -112,8 +113,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     if is_htmx(request) and request.method == "GET":
         return render(request, "partnerships/_partner_choices.html", {"form": propose_form, "query": query})
     if request.method == "POST":
-        if not actor.can_write:
-            raise DjangoPermissionDenied(_("Viewers cannot change anything."))
+        require_writer(actor)
         if mode == "mitra" and propose_form.is_valid():
             data = propose_form.cleaned_data
             try:
@@ -267,8 +267,7 @@ def partnership_charter(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the charter: tier, start date, shared goals and review cadence (admins of either side)."""
     actor = actor_of(request)
     partnership = selectors.partnership_get(actor, pk)
-    if not actor.is_admin:
-        raise DjangoPermissionDenied(_("Only an organisation admin can do this."))
+    require_admin(actor)
     initial = {
         "tier": partnership.tier,
         "start_date": partnership.start_date,
@@ -353,8 +352,7 @@ def _render_cell(
 
 
 def _require_bridge_writer(actor: Actor, partnership: Partnership) -> None:
-    if not actor.can_write:
-        raise DjangoPermissionDenied(_("Viewers cannot change anything."))
+    require_writer(actor)
     if partnership.status not in (Status.ACTIVE, Status.PAUSED):
         raise DjangoPermissionDenied(_("Bridges can be changed only in an active or paused partnership."))
 
