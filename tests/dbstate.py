@@ -10,7 +10,20 @@ from django.apps import apps
 # last-used time moves, sessions and the job queue are infrastructure.
 IGNORED_MODELS = {"accounts.SecurityEvent", "sessions.Session", "django_tasks_db.DBTaskResult"}
 IGNORED_FIELDS = {"accounts.ApiToken": {"last_used_at"}, "accounts.User": {"last_login"}}
-APPS = ("accounts", "partnerships")
+APPS = (
+    "accounts",
+    "partnerships",
+    "core",
+    "risks",
+    "cases",
+    "improvement",
+    "value",
+    "commitments",
+    "moments",
+    "pulse",
+    "plans",
+    "threads",
+)
 
 
 def db_state() -> dict[str, list[dict[str, Any]]]:

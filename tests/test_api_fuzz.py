@@ -29,6 +29,7 @@ from mitra.accounts import services as accounts
 from mitra.accounts.models import ApiToken, Department, Membership, Organisation, Role
 from mitra.partnerships import services as partnerships
 from mitra.partnerships.models import Status
+from tests import contracts
 from tests import factories as f
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -61,7 +62,7 @@ class Seeded:
 
 
 @pytest.fixture
-def seeded(world) -> Seeded:
+def seeded(world, django_capture_on_commit_callbacks) -> Seeded:
     admin = f.actor(world.supplier_admin)
     token, raw = accounts.api_token_create(admin, name="fuzzer")
     spare_token, _ = accounts.api_token_create(admin, name="spare")
@@ -135,6 +136,9 @@ def seeded(world) -> Seeded:
         },
         "bridge_delete": {"path": {"partnership_id": p, "bridge_id": spare_bridge.pk}},
     }
+    with django_capture_on_commit_callbacks(execute=False):
+        workflow_ids = contracts.seed_all(world)
+        valid.update(contracts.fuzz_valid_all(world, workflow_ids))
     return Seeded(token=token, raw=raw, valid=valid)
 
 

@@ -21,6 +21,7 @@ from mitra.accounts.models import Invitation
 from mitra.config.api import api
 from mitra.partnerships import services as partnership_services
 from mitra.partnerships.models import Side
+from tests import contracts
 from tests import factories as f
 from tests.dbstate import db_state
 
@@ -51,6 +52,7 @@ TENANT_PAGES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "accounts:member_deactivate": lambda i: {"membership_id": i["membership"]},
     "accounts:invitation_revoke": lambda i: {"invitation_id": i["invitation"]},
     "accounts:token_revoke": lambda i: {"token_id": i["token"]},
+    **contracts.merged("TENANT_PAGES", {}),
 }
 
 # Pages without ids: they show the caller's own organisation only. Checked not to show the others' data.
@@ -64,13 +66,13 @@ OWN_PAGES = {
     "accounts:invitations",
     "accounts:tokens",
     "accounts:security",
-}
+} | contracts.merged("OWN_PAGES", set())
 
 # Actions without ids that take an organisation in the body: tested below.
 OWN_ACTIONS = {"web:switch_organisation"}
 
 # Pages reached by a secret link token, by design without signing in; a wrong token is a 404.
-TOKEN_PAGES = {"accounts:invitation", "partnerships:join"}
+TOKEN_PAGES = {"accounts:invitation", "partnerships:join"} | contracts.merged("TOKEN_PAGES", set())
 
 # Routes of libraries, not tenant data: sign-in and MFA (allauth), the language switch, the operators' admin.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/", "api/v1/")
@@ -82,6 +84,7 @@ API_PATH_IDS = {
     "member_id": "membership",
     "invitation_id": "invitation",
     "token_id": "token",
+    **contracts.merged("API_PATH_IDS", {}),
 }
 # An operation's path parameters usually name their record; where one name means two kinds, say which.
 API_ID_OVERRIDES = {("partner_invitation_revoke", "invitation_id"): "partner_invitation"}
@@ -100,6 +103,7 @@ def _api_bodies(i: Ids) -> dict[str, dict[str, Any]]:
             "customer_department_id": i["customer_department"],
         },
         "bridge_update": {"cadence_days": 3},
+        **contracts.bodies_all(i),
     }
 
 
@@ -120,7 +124,7 @@ OWN_API_OPERATIONS = {
     "partnership_propose",
     "partner_invitation_list",
     "partner_invitation_create",
-}
+} | contracts.merged("OWN_API_OPERATIONS", set())
 
 
 def _page_routes() -> dict[str, str]:
@@ -167,8 +171,10 @@ def ids(world, django_capture_on_commit_callbacks) -> Ids:
         partner_invitation = partnership_services.partner_invitation_create(
             admin, email="gm@hotel.test", company_name="PT Hotel Baru", our_side=Side.SUPPLIER
         )
+        workflow_ids = contracts.seed_all(world)
     token, _raw = account_services.api_token_create(admin, name="Sumber-ERP-sync")
     return {
+        **workflow_ids,
         "partnership": world.partnership.pk,
         "bridge": world.bridge.pk,
         "supplier_department": world.supplier_finance.pk,

@@ -9,6 +9,7 @@ construction, and the database constraints check them again; ``src/mitra/demo/te
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -37,6 +38,7 @@ class DemoSummary:
     people: int
     partnerships: int
     bridges: int
+    workflows: dict[str, int]
 
 
 def demo_reset() -> None:
@@ -157,6 +159,7 @@ def _write(plan: DemoPlan, password: str) -> DemoSummary:
         for b in p.bridges
     ]
     bulk_create_with_history(bridges, Bridge, batch_size=BATCH)
+    workflows = _write_workflows(plan, partnerships, bridges, memberships, users)
     return DemoSummary(
         size=plan.size,
         seed=plan.seed,
@@ -164,4 +167,63 @@ def _write(plan: DemoPlan, password: str) -> DemoSummary:
         people=len(users),
         partnerships=len(partnerships),
         bridges=len(bridges),
+        workflows=workflows,
     )
+
+
+# The workflow apps, in the order their demo writers run (later ones may link to earlier ones' records).
+WORKFLOW_DEMOS = (
+    "risks",
+    "cases",
+    "improvement",
+    "value",
+    "commitments",
+    "moments",
+    "pulse",
+    "plans",
+    "threads",
+)
+
+
+def _write_workflows(
+    plan: DemoPlan,
+    partnerships: list[Partnership],
+    bridges: list[Bridge],
+    memberships: list[Membership],
+    users: list[User],
+) -> dict[str, int]:
+    """Two years of workflow history for every partnership with a workspace: each app writes its own."""
+    import importlib
+
+    from mitra.demo.context import DemoContext
+    from mitra.threads.models import Event
+
+    user_by_id = {u.pk: u for u in users}
+    people: dict[int, list[Membership]] = {}
+    for m in memberships:
+        m.user = user_by_id[m.user_id]
+        people.setdefault(m.organisation_id, []).append(m)
+    by_partnership: dict[int, list[Bridge]] = {}
+    for b in bridges:
+        by_partnership.setdefault(b.partnership_id, []).append(b)
+    ctx = DemoContext(
+        rng=random.Random(plan.seed * 7919 + 17),
+        size=plan.size,
+        today=timezone.localdate(),
+        now=timezone.now(),
+        partnerships=[p for p in partnerships if p.status in ("active", "paused", "ended")],
+        bridges=by_partnership,
+        people=people,
+    )
+    written: dict[str, int] = {}
+    for app in WORKFLOW_DEMOS:
+        try:
+            module = importlib.import_module(f"mitra.{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"mitra.{app}.demo":
+                raise
+            continue
+        written.update(module.seed_demo(ctx))
+    Event.objects.bulk_create(ctx.events, batch_size=BATCH)
+    written["events"] = len(ctx.events)
+    return written

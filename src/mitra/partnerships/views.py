@@ -60,6 +60,24 @@ def _row(actor: Actor, partnership: Partnership) -> Row:
     )
 
 
+def workspace_context(actor: Actor, pk: int, *, tab: str) -> dict[str, Any]:
+    """What every page of a partnership's shared workspace needs: the partnership, the header, the tabs.
+
+    Only a partnership with a workspace (active, paused or ended) has these pages; anything else is a 404.
+    """
+    from mitra.partnerships.workspace import shared_partnership
+
+    partnership = shared_partnership(actor, pk)
+    return {
+        "p": partnership,
+        "row": _row(actor, partnership),
+        "actor": actor,
+        "tab": tab,
+        "side": partnership.side_of(actor.organisation_id),
+        "writable": actor.can_write and partnership.status in (Status.ACTIVE, Status.PAUSED),
+    }
+
+
 # --- my partnerships --------------------------------------------------------------------------------
 
 
@@ -182,6 +200,7 @@ def _detail_context(actor: Actor, partnership: Partnership) -> dict[str, Any]:
     context: dict[str, Any] = {
         "p": partnership,
         "row": row,
+        "tab": "overview",
         "received_proposal": partnership.status == Status.PROPOSED
         and partnership.proposed_by_id != actor.organisation_id,
         "sent_proposal": partnership.status == Status.PROPOSED

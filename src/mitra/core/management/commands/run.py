@@ -47,7 +47,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--port", type=int, default=None, help="port (default: $PORT, else 8000)")
         parser.add_argument("--addr", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-        parser.add_argument("--no-worker", action="store_true", help="do not start the job worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the job worker and scheduler"
+        )
         parser.add_argument("--no-reload", action="store_true", help="do not restart on code changes")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         processes = []
         if not options["no_worker"]:
             processes.append(subprocess.Popen([*mitra, "worker"], start_new_session=True))  # noqa: S603
+            processes.append(subprocess.Popen([*mitra, "schedule"], start_new_session=True))  # noqa: S603
         server = subprocess.Popen(server_argv, start_new_session=True)  # noqa: S603
         processes.append(server)
         previous = signal.signal(signal.SIGTERM, _exit_on_signal)

@@ -1,0 +1,3 @@
+"""Commitments."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Moments of truth."""
+
+from __future__ import annotations

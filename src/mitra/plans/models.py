@@ -1,0 +1,3 @@
+"""Joint business plan."""
+
+from __future__ import annotations

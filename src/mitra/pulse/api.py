@@ -1,0 +1,5 @@
+"""The relationship pulse API, under /api/v1/partnerships/{partnership_id}/…"""
+
+from ninja import Router
+
+router = Router(tags=["pulse"])

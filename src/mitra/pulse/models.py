@@ -1,0 +1,3 @@
+"""Relationship pulse."""
+
+from __future__ import annotations

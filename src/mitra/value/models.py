@@ -1,0 +1,3 @@
+"""Value ledger."""
+
+from __future__ import annotations
