@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,7 +47,7 @@ class Risk(SharedRecord):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    created_at = models.DateTimeField(_("raised"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -66,6 +68,35 @@ class Risk(SharedRecord):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("risks:detail", kwargs={"pk": self.partnership_id, "risk_id": self.pk})
+
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+    @property
+    def level(self) -> str:
+        """``high`` (15+), ``medium`` (8–14) or ``low``: the colour of the risk in the heat map."""
+        return level_of(self.score)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RiskStatus.CLOSED
+
+    @property
+    def response_ready(self) -> bool:
+        return bool(self.response.strip())
+
+
+HIGH_SCORE = 15
+MEDIUM_SCORE = 8
+SCALE = (1, 2, 3, 4, 5)
+
+
+def level_of(score: int) -> str:
+    if score >= HIGH_SCORE:
+        return "high"
+    if score >= MEDIUM_SCORE:
+        return "medium"
+    return "low"
