@@ -236,6 +236,25 @@ class _Builder:
         self.staff_of[org.key] = people
         self.plan.people.extend(people)
 
+    def colleagues(self, org: OrganisationPlan, kinds: tuple[str, ...], per_department: int = 2) -> None:
+        """More members in each staffed department, so that a department is a team, not one person (a
+        relationship pulse shows a bridge's results only from three answers on)."""
+        for kind in dict.fromkeys(kinds):
+            department = org.department_name(kind) or org.departments[0][1]
+            titles = c.JOB_TITLES.get(kind, ("Staf",))
+            for _ in range(per_department):
+                first, last = self.person_name()
+                self.plan.people.append(
+                    PersonPlan(
+                        organisation=org.key,
+                        email=self.email_for(first, last, org.domain),
+                        full_name=f"{first} {last}",
+                        role="member",
+                        job_title=self.rng.choice(titles),
+                        departments=(department,),
+                    )
+                )
+
     # --- organisations ----------------------------------------------------------------------------
 
     def core(self) -> None:
@@ -256,6 +275,7 @@ class _Builder:
             self.domains.add(org.domain)
             self.plan.organisations.append(org)
             self.staff(org, core.staff)
+            self.colleagues(org, core.staff)
 
     def generated(self, count: int) -> None:
         profiles, weights = list(PROFILE_WEIGHTS), list(PROFILE_WEIGHTS.values())
