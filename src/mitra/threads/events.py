@@ -54,6 +54,10 @@ VERB_LABELS: dict[str, Any] = {
     "commented": _("commented on"),
     "breached": _("breached the SLA of"),
     "published": _("published"),
+    "opened": _("opened"),
+    "agreed": _("agreed to"),
+    "occurred": _("reported as happened"),
+    "reviewed": _("reviewed"),
 }
 
 
