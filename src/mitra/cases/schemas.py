@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
@@ -93,7 +93,7 @@ class CaseOut(Schema):
     outcome_entered_by_side: Side
     outcome_confirmed: bool
     outcome_confirmed_at: dt.datetime | None
-    anticipated_by_id: int | None
+    anticipated_by_id: int | None = Field(description="The anticipating risk, when you may see it")
     chosen_option_id: int | None
     justification: str
     resolution_note: str
@@ -108,6 +108,10 @@ class CaseOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+    @staticmethod
+    def resolve_anticipated_by_id(obj: Any) -> int | None:
+        return obj.anticipated_by_id if getattr(obj, "risk_visible", False) else None
 
 
 class CaseRootCauseOut(Schema):

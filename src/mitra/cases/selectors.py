@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import BooleanField, Count, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,9 @@ def _cases(actor: Actor, now: dt.datetime | None = None) -> QuerySet[Case]:
                 When(breached_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
             option_count=Count("options", distinct=True),
+            # The anticipating risk may be restricted to a department the actor is not in: then the case
+            # does not show it (neither its title nor its id).
+            risk_visible=Exists(restrict(Risk.objects.all(), actor).filter(pk=OuterRef("anticipated_by_id"))),
         )
     )
 

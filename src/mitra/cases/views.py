@@ -103,24 +103,25 @@ def case_edit(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
         "severity": case.severity,
         "category": case.category,
         "root_cause": case.root_cause,
-        "anticipated_by": case.anticipated_by_id,
+        "anticipated_by": case.anticipated_by_id if getattr(case, "risk_visible", False) else None,
         "version": case.version,
     }
     form = forms.CaseEditForm(request.POST or None, initial=initial, risks=selectors.risk_choices(actor, pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        changes = {
+            "title": data["title"],
+            "description": data["description"],
+            "severity": data["severity"],
+            "category": data["category"],
+            "root_cause": data["root_cause"],
+        }
+        # A risk the editor may not see is neither shown nor cleared by saving the form untouched.
+        if getattr(case, "risk_visible", False) or data["anticipated_by"] is not None:
+            changes["anticipated_by_id"] = data["anticipated_by"]
         try:
             services.case_update(
-                actor,
-                partnership_id=pk,
-                case_id=case.pk,
-                version=data["version"],
-                title=data["title"],
-                description=data["description"],
-                severity=data["severity"],
-                category=data["category"],
-                root_cause=data["root_cause"],
-                anticipated_by_id=data["anticipated_by"],
+                actor, partnership_id=pk, case_id=case.pk, version=data["version"], **changes
             )
         except Invalid as exc:
             add_invalid(form, exc, ALIASES)

@@ -133,13 +133,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _root_cause_of(case: Any) -> str:
-    return str(getattr(case, "root_cause_category", None) or getattr(case, "root_cause", "") or "")
-
-
-def _cause_label(case: Any, category: str) -> str:
-    field = "root_cause_category" if hasattr(case, "root_cause_category") else "root_cause"
-    display = getattr(case, f"get_{field}_display", None)
-    return str(display()) if callable(display) else category
+    return str(case.root_cause or "")
 
 
 def seed_demo(ctx: DemoContext) -> dict[str, int]:
@@ -255,7 +249,7 @@ def _plan(
     if recurring and rng.random() < 0.5:
         cases = rng.choice(recurring)[:5]
         cause = _root_cause_of(cases[0])
-        label = CAUSES_ID.get(cause) or _cause_label(cases[0], cause).lower()
+        label = CAUSES_ID.get(cause, cause)
         title = ROOT_CAUSE_TITLE.format(title=title, cause=label)
     side = rng.choice((Side.SUPPLIER, Side.CUSTOMER))
     creator = supplier_owner if side == Side.SUPPLIER else customer_owner

@@ -7,7 +7,6 @@ from a subquery, and the share of the way from baseline to target is clamped to 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     Avg,
@@ -27,21 +26,12 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from mitra.cases.models import Case as CaseRecord
+from mitra.cases.models import CaseRootCause
 from mitra.core.errors import NotFound
-from mitra.core.tenancy import Actor, restrict
+from mitra.core.tenancy import Actor, restrict, restriction_q
 from mitra.improvement.models import Initiative, InitiativeStatus, Measurement
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.workspace import shared_partnership
-
-# The cases app's root-cause category field (the brief calls it ``root_cause_category``).
-ROOT_CAUSE = next(
-    (
-        name
-        for name in ("root_cause_category", "root_cause")
-        if any(f.name == name for f in CaseRecord._meta.get_fields())
-    ),
-    "root_cause_category",
-)
 
 
 def with_progress(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -135,9 +125,7 @@ def root_cause_cases(actor: Actor, partnership: Partnership, category: str) -> l
     """Ids of the visible cases of one root-cause category (for ``?from_root_cause=``)."""
     if not category:
         return []
-    return list(
-        case_choices(actor, partnership).filter(**{ROOT_CAUSE: category}).values_list("pk", flat=True)
-    )
+    return list(case_choices(actor, partnership).filter(root_cause=category).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -150,27 +138,29 @@ class RootCause:
 
 def recurring_root_causes(actor: Actor, partnership: Partnership, minimum: int = 2) -> list[RootCause]:
     """Root-cause categories shared by at least ``minimum`` visible cases, most frequent first, with how
-    many active initiatives already started from such cases."""
+    many active initiatives the actor may see already started from such cases."""
     rows = (
         case_choices(actor, partnership)
-        .exclude(**{ROOT_CAUSE: ""})
+        .exclude(root_cause="")
         .order_by()
-        .values(ROOT_CAUSE)
+        .values("root_cause")
         .annotate(
             n=Count("pk", distinct=True),
+            # Only initiatives the actor may see: one restricted to another department is not counted.
             started=Count(
                 "initiatives",
-                filter=Q(initiatives__status=InitiativeStatus.ACTIVE),
+                filter=Q(initiatives__status=InitiativeStatus.ACTIVE)
+                & restriction_q(actor, prefix="initiatives__"),
                 distinct=True,
             ),
         )
         .filter(n__gte=minimum)
-        .order_by("-n", ROOT_CAUSE)
+        .order_by("-n", "root_cause")
     )
     return [
         RootCause(
-            category=row[ROOT_CAUSE],
-            label=root_cause_label(row[ROOT_CAUSE]),
+            category=row["root_cause"],
+            label=root_cause_label(row["root_cause"]),
             cases=row["n"],
             open_initiatives=row["started"],
         )
@@ -179,12 +169,8 @@ def recurring_root_causes(actor: Actor, partnership: Partnership, minimum: int =
 
 
 def root_cause_label(category: str) -> str:
-    """The display name of a root-cause category (the value itself when the cases app has no label)."""
-    field: Any = CaseRecord._meta.get_field(ROOT_CAUSE)
-    for value, label in field.flatchoices or ():
-        if value == category:
-            return str(label)
-    return category
+    """The display name of a root-cause category (the value itself when it is not a known category)."""
+    return str(dict(CaseRootCause.choices).get(category, category))
 
 
 # --- the partnership overview card ----------------------------------------------------------------------

@@ -166,7 +166,7 @@ def test_list_shows_sla_badges_recurring_root_causes_and_the_improvement_link(as
     html = as_supplier.get(reverse("cases:list", args=[world.partnership.pk])).content.decode()
     assert "SLA breached" in html
     assert "Recurring" in html
-    link = reverse("improvement:list", args=[world.partnership.pk]) + "?from_root_cause=process"
+    link = reverse("improvement:create", args=[world.partnership.pk]) + "?from_root_cause=process"
     assert link in html
     filtered = as_supplier.get(reverse("cases:list", args=[world.partnership.pk]) + "?breached=yes")
     assert [c.pk for c in filtered.context["cases"]] == [late.pk]

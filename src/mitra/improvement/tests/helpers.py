@@ -13,7 +13,6 @@ from tests import factories as f
 from mitra.cases.models import Case
 from mitra.improvement import services
 from mitra.improvement.models import Initiative, Measurement
-from mitra.improvement.selectors import ROOT_CAUSE
 
 
 def make_case(partnership: Any, title: str, root_cause: str = "process", **kwargs: Any) -> Case:
@@ -21,7 +20,7 @@ def make_case(partnership: Any, title: str, root_cause: str = "process", **kwarg
 
     The cases app owns how cases are raised; the improvement tests only need one to exist.
     """
-    values: dict[str, Any] = {"partnership": partnership, "title": title, ROOT_CAUSE: root_cause, **kwargs}
+    values: dict[str, Any] = {"partnership": partnership, "title": title, "root_cause": root_cause, **kwargs}
     for field in Case._meta.concrete_fields:
         if field.primary_key or field.name in values or field.attname in values:
             continue

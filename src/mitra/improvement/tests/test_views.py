@@ -84,6 +84,7 @@ def test_the_form_prefills_from_a_recurring_root_cause(client, world):
     recurring = [make_case(world.partnership, f"Late truck {n}", root_cause="process") for n in range(3)]
     other = make_case(world.partnership, "Label misprint", root_cause="material")
     client.force_login(world.supplier_admin.user)
+    client.cookies["mitra_language"] = "en"
     response = client.get(f"/partnerships/{world.partnership.pk}/improvement/new/?from_root_cause=process")
     assert response.status_code == 200
     form = response.context["form"]
