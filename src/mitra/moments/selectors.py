@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -25,6 +27,27 @@ def _shared(actor: Actor, partnership: PartnershipRef) -> Partnership:
     if isinstance(partnership, Partnership):
         return partnership
     return shared_partnership(actor, partnership)
+
+
+def zone_of(actor: Actor) -> zoneinfo.ZoneInfo:
+    """The time zone months are counted in: the actor's organisation's (as on its pages), else the site's.
+
+    Taken from the actor, not from the request's active zone, so that the API (which the middleware does not
+    put in the organisation's zone) and the pages put a delivery in the same month.
+    """
+    try:
+        return zoneinfo.ZoneInfo(actor.organisation.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def month_start(month: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return dt.datetime(month.year, month.month, 1, tzinfo=zone)
+
+
+def next_month_start(month: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    year, number = (month.year + 1, 1) if month.month == 12 else (month.year, month.month + 1)
+    return dt.datetime(year, number, 1, tzinfo=zone)
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -63,7 +86,10 @@ def touchpoint_list(
     if outcome:
         touchpoints = touchpoints.filter(outcome=outcome)
     if month:
-        touchpoints = touchpoints.filter(occurred_at__year=month.year, occurred_at__month=month.month)
+        zone = zone_of(actor)
+        touchpoints = touchpoints.filter(
+            occurred_at__gte=month_start(month, zone), occurred_at__lt=next_month_start(month, zone)
+        )
     return touchpoints
 
 
@@ -126,22 +152,23 @@ def _deliveries(actor: Actor, partnership: Partnership, since: dt.datetime | Non
     return deliveries
 
 
-def months_back(months: int) -> dt.datetime:
+def months_back(months: int, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """The start of the month ``months - 1`` months before this one (``months`` calendar months, this one included)."""
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=zone)
     year, month = today.year, today.month - (months - 1)
     while month < 1:
         month += 12
         year -= 1
-    return timezone.make_aware(dt.datetime(year, month, 1))
+    return dt.datetime(year, month, 1, tzinfo=zone)
 
 
 def otif_by_month(actor: Actor, partnership_id: PartnershipRef, *, months: int = 12) -> list[Otif]:
     """OTIF per calendar month (of when the delivery happened), oldest first, for the last ``months``."""
     partnership = _shared(actor, partnership_id)
+    zone = zone_of(actor)
     rows = (
-        _deliveries(actor, partnership, months_back(months))
-        .annotate(month=TruncMonth("occurred_at"))
+        _deliveries(actor, partnership, months_back(months, zone))
+        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
         .order_by()
         .values("month")
         .annotate(**OTIF_COUNTS)
@@ -152,7 +179,7 @@ def otif_by_month(actor: Actor, partnership_id: PartnershipRef, *, months: int =
 
 def otif_total(actor: Actor, partnership_id: PartnershipRef, *, months: int | None = None) -> Otif:
     partnership = _shared(actor, partnership_id)
-    since = months_back(months) if months else None
+    since = months_back(months, zone_of(actor)) if months else None
     totals = _deliveries(actor, partnership, since).aggregate(**OTIF_COUNTS)
     return _otif(None, totals)
 
@@ -233,15 +260,16 @@ def _answered(actor: Actor, partnership: Partnership, since: dt.datetime | None)
 
 def survey_scores(actor: Actor, partnership_id: PartnershipRef, *, months: int | None = None) -> Scores:
     partnership = _shared(actor, partnership_id)
-    since = months_back(months) if months else None
+    since = months_back(months, zone_of(actor)) if months else None
     return Scores(month=None, **_answered(actor, partnership, since).aggregate(**SCORE_COUNTS))
 
 
 def survey_scores_by_month(actor: Actor, partnership_id: PartnershipRef, *, months: int = 12) -> list[Scores]:
     partnership = _shared(actor, partnership_id)
+    zone = zone_of(actor)
     rows = (
-        _answered(actor, partnership, months_back(months))
-        .annotate(month=TruncMonth("answered_at"))
+        _answered(actor, partnership, months_back(months, zone))
+        .annotate(month=TruncMonth("answered_at", tzinfo=zone))
         .order_by()
         .values("month")
         .annotate(**SCORE_COUNTS)

@@ -161,8 +161,12 @@ def survey_create(
     """Send a one-time survey about a touchpoint to a person of the other side, by e-mail after commit."""
     require_writer(actor)
     partnership = writable_partnership(actor, partnership_id)
+    # Locked, so that two simultaneous sends to the same person cannot both pass the check below.
     touchpoint = (
-        restrict(Touchpoint.objects.all(), actor).filter(pk=touchpoint_id, partnership=partnership).first()
+        restrict(Touchpoint.objects.all(), actor)
+        .select_for_update(of=("self",))
+        .filter(pk=touchpoint_id, partnership=partnership)
+        .first()
     )
     if touchpoint is None:
         raise Invalid({"touchpoint_id": [_("Choose a moment of truth of this partnership.")]})
@@ -247,11 +251,19 @@ def survey_answer(*, raw_token: str, csat: int, nps: int, comment: str = "") -> 
         errors["comment"] = [_("Keep the comment under 2,000 characters.")]
     if errors:
         raise Invalid(errors)
+    now = timezone.now()
+    # Claim the link with a conditional UPDATE: of two simultaneous answers only one changes the row, even
+    # where the row lock above is not honoured (SQLite) or the row was read before the other committed.
+    claimed = SurveyRequest.objects.filter(pk=survey.pk, answered_at__isnull=True, expires_at__gt=now).update(
+        answered_at=now, csat=csat, nps=nps
+    )
+    if not claimed:
+        raise SurveyUsed(_("This survey was answered already. Each link can be used once."))
     recipient: Membership | None = survey.recipient
     responder = Actor(user=recipient.user, membership=recipient) if recipient is not None else None
     with acting_as(responder.user if responder else None):
         survey.csat, survey.nps, survey.comment = csat, nps, comment.strip()
-        survey.answered_at = timezone.now()
+        survey.answered_at = now
         survey.version += 1
         validate_and_save(survey)
         record_event(

@@ -53,8 +53,16 @@ def send_survey_email(survey_id: int) -> bool:
             "link": link,
         }
     subject, body = render_message("moments/email/survey", context, language)
-    send_mail(subject, body, None, [recipient.user.email])
-    SurveyRequest.objects.filter(pk=survey.pk, email_sent_at__isnull=True).update(
+    # Claim the sending first (conditional UPDATE): two runs of this job at once send one e-mail, not two.
+    claimed = SurveyRequest.objects.filter(pk=survey.pk, email_sent_at__isnull=True).update(
         email_sent_at=timezone.now()
     )
+    if not claimed:
+        return False
+    try:
+        send_mail(subject, body, None, [recipient.user.email])
+    except Exception:
+        # Not sent after all: release the claim so that a retry sends it.
+        SurveyRequest.objects.filter(pk=survey.pk).update(email_sent_at=None)
+        raise
     return True

@@ -4,6 +4,7 @@ page with the surveys sent about it, and the public survey page reached by an e-
 from __future__ import annotations
 
 import time
+import zoneinfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mitra.accounts.security import client_ip
 from mitra.core.errors import Conflict, Invalid, PermissionDenied
@@ -222,6 +224,8 @@ def _gone(
     return render(request, "moments/survey_gone.html", {"reason": reason, "survey": survey}, status=status)
 
 
+@never_cache  # the link is a credential: no shared cache keeps the page (or its form's CSRF token)
+@require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """Answer a survey through its e-mailed link: no sign-in, once, before it expires."""
     if _too_many(request):
@@ -231,11 +235,22 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     found = services.survey_by_token(token)
     if found is None:
         return _gone(request, "invalid", 404)
-    language = found.recipient.organisation.language if found.recipient else settings.LANGUAGE_CODE
+    # The recipient's organisation (also when the membership was removed since): its language and zone.
+    partnership = found.partnership
+    organisation = partnership.supplier if found.recipient_side == "supplier" else partnership.customer
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         # The recipient is not signed in: speak their organisation's language.
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        translation.activate(organisation.language)
+        request.LANGUAGE_CODE = organisation.language
+    try:
+        zone = zoneinfo.ZoneInfo(organisation.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with timezone.override(zone):
+        return _survey_page(request, token, found)
+
+
+def _survey_page(request: HttpRequest, token: str, found: SurveyRequest) -> HttpResponse:
     if found.answered_at is not None:
         return _gone(request, "used", 410, found)
     if found.expires_at <= timezone.now():

@@ -143,6 +143,7 @@ def test_the_public_page_shows_the_form_and_takes_one_answer(client, world):
 
 
 def test_a_token_used_twice_is_refused_the_second_time_and_nothing_is_written(client, world):
+    client.cookies["mitra_language"] = "en"  # the recipient organisation speaks Indonesian
     s, token = survey(world, meeting(world))
     assert client.post(f"/s/{token}/", {"csat": "5", "nps": "10"}).status_code == 200
     before = db_state()
@@ -158,6 +159,7 @@ def test_a_token_used_twice_is_refused_the_second_time_and_nothing_is_written(cl
 
 
 def test_an_expired_token_gets_a_clear_page(client, world):
+    client.cookies["mitra_language"] = "en"  # the recipient organisation speaks Indonesian
     s, token = survey(world, meeting(world))
     SurveyRequest.objects.filter(pk=s.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     before = db_state()
