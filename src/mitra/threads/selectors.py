@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Department, Membership, Role
 from mitra.core.errors import Invalid, NotFound
-from mitra.core.tenancy import Actor, restrict
+from mitra.core.tenancy import Actor, restrict, restriction_q
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.workspace import shared_partnership
 from mitra.threads.models import Comment, Event, Mention, Notification
@@ -91,9 +91,17 @@ def people_who_see(partnership: Partnership, department_id: int | None) -> Query
 # --- notifications ----------------------------------------------------------------------------------------
 
 
+def _own_notifications(actor: Actor) -> QuerySet[Notification]:
+    """The actor's own notifications (of this membership) about what they may still see: a comment on a
+    restricted record carries its restriction, so leaving the department hides its notices too."""
+    return Notification.objects.filter(recipient_id=actor.membership.pk).filter(
+        restriction_q(actor, prefix="comment__")
+    )
+
+
 def notification_list(actor: Actor, *, unread: bool = False) -> QuerySet[Notification]:
     """The actor's own notifications (of this membership), newest first."""
-    queryset = Notification.objects.filter(recipient_id=actor.membership.pk).select_related("actor")
+    queryset = _own_notifications(actor).select_related("actor")
     if unread:
         queryset = queryset.filter(read_at__isnull=True)
     return queryset.order_by("-created_at", "-id")
@@ -108,7 +116,7 @@ def notification_get(actor: Actor, notification_id: int) -> Notification:
 
 def unread_count(actor: Actor) -> int:
     """How many of the actor's notifications are unread: one query."""
-    return Notification.objects.filter(recipient_id=actor.membership.pk, read_at__isnull=True).count()
+    return _own_notifications(actor).filter(read_at__isnull=True).count()
 
 
 # --- timeline ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from mitra.partnerships.models import Partnership
 from mitra.partnerships.workspace import side_of, writable_partnership
 from mitra.threads.events import record_event
 from mitra.threads.models import Comment, Event, Mention, Notification, NotificationVerb
-from mitra.threads.selectors import notification_get, people_who_see
+from mitra.threads.selectors import notification_get, notification_list, people_who_see
 from mitra.threads.subjects import Subject, subject_get
 
 MAX_BODY = 4000
@@ -133,7 +133,10 @@ def _notify(
                 actor=actor.user,
             )
             for membership_id, verb in sorted(verbs.items())
-            if membership_id != author and people.sees(membership_id)
+            if membership_id != author
+            and people.sees(membership_id)
+            # nor the author's own membership of the other side (one person working for both companies)
+            and people.by_id[membership_id].user_id != actor.user.pk
         ]
     )
     for notification in notifications:
@@ -152,6 +155,17 @@ def _event_subject(subject: Subject, partnership: Partnership) -> Any:
 
 def _comment_url(subject: Subject, comment: Comment) -> str:
     return f"{subject.url}#comment-{comment.pk}"
+
+
+def _comment_events(partnership: Partnership, comment: Comment) -> Any:
+    """The timeline event of ``comment``: matched by its anchor, so a record whose page moved still finds it."""
+    return Event.objects.filter(
+        partnership=partnership,
+        kind=comment.kind,
+        object_id=comment.object_id,
+        verb="commented",
+        url__endswith=f"#comment-{comment.pk}",
+    )
 
 
 @records_actor
@@ -260,13 +274,7 @@ def comment_update(
         [Mention(comment=comment, membership_id=m) for m in sorted(mentioned - previous)]
     )
     _notify(actor, partnership, subject, comment, people, mentioned=mentioned - previous, others=set())
-    Event.objects.filter(
-        partnership=partnership,
-        kind=comment.kind,
-        object_id=comment.object_id,
-        verb="commented",
-        url=_comment_url(subject, comment),
-    ).update(detail=excerpt(body))
+    _comment_events(partnership, comment).update(detail=excerpt(body))
     return comment
 
 
@@ -278,14 +286,8 @@ def comment_delete(
     """Delete one's own comment; it leaves the timeline too (its history row stays)."""
     require_writer(actor)
     partnership = writable_partnership(actor, partnership_id)
-    comment, subject = _own_comment(actor, partnership, comment_id, thread)
-    Event.objects.filter(
-        partnership=partnership,
-        kind=comment.kind,
-        object_id=comment.object_id,
-        verb="commented",
-        url=_comment_url(subject, comment),
-    ).delete()
+    comment, _subject = _own_comment(actor, partnership, comment_id, thread)
+    _comment_events(partnership, comment).delete()
     comment.delete()
 
 
@@ -305,6 +307,6 @@ def notification_read(actor: Actor, *, notification_id: int) -> Notification:
 @transaction.atomic
 def notification_read_all(actor: Actor) -> int:
     """Mark all the actor's unread notifications read. Returns how many were unread."""
-    return Notification.objects.filter(recipient_id=actor.membership.pk, read_at__isnull=True).update(
+    return Notification.objects.filter(pk__in=notification_list(actor, unread=True).values("pk")).update(
         read_at=timezone.now()
     )
