@@ -187,31 +187,35 @@ def plan_goal_update(
     target: Any = None,
     note: str | None = None,
 ) -> PlanGoal:
-    """Change one of the actor's side's goals (``baseline=None`` clears it). It withdraws the agreement."""
+    """Change one of the actor's side's goals (``baseline=None`` clears it).
+
+    A change withdraws both sides' agreement; saving the goal as it was changes nothing (no new version,
+    no event, the agreement stands).
+    """
     require_writer(actor)
     partnership = writable_partnership(actor, partnership_id)
     plan = _locked_plan(actor, partnership, plan_id)
     goal = _own_goal(actor, partnership, plan, goal_id)
     check_version(goal, version)
-    fields: list[str] = []
+    changes: dict[str, Any] = {}
     if title is not None:
-        goal.title = _text(title, "title", required=True)
-        fields.append("title")
+        changes["title"] = _text(title, "title", required=True)
     if kpi_name is not None:
-        goal.kpi_name = _text(kpi_name, "kpi_name", required=True)
-        fields.append("kpi_name")
+        changes["kpi_name"] = _text(kpi_name, "kpi_name", required=True)
     if unit is not None:
-        goal.unit = _text(unit, "unit")
-        fields.append("unit")
+        changes["unit"] = _text(unit, "unit")
     if note is not None:
-        goal.note = _text(note, "note")
-        fields.append("note")
+        changes["note"] = _text(note, "note")
     if baseline is not UNSET:
-        goal.baseline = _amount(baseline, "baseline")
-        fields.append("baseline")
+        changes["baseline"] = _amount(baseline, "baseline")
     if target is not None:
-        goal.target = _required_amount(target, "target")
-        fields.append("target")
+        changes["target"] = _required_amount(target, "target")
+    fields = [name for name, value in changes.items() if getattr(goal, name) != value]
+    if not fields:
+        # Saved as it was: the goals did not change, so both sides' agreement stands.
+        return goal
+    for name in fields:
+        setattr(goal, name, changes[name])
     goal.version += 1
     validate_and_save(goal, update_fields=[*fields, "version", "updated_at"])
     _withdraw_agreement(plan)

@@ -30,7 +30,11 @@ def _annotated(actor: Actor, queryset: QuerySet[Risk]) -> QuerySet[Risk]:
     return queryset.select_related("owner__user", "owner__organisation").annotate(
         risk_score=F("likelihood") * F("impact"),
         # Cases the actor may see that record this risk foresaw them.
-        case_count=Count("cases", filter=restriction_q(actor, prefix="cases__"), distinct=True),
+        case_count=Count(
+            "cases",
+            filter=Q(cases__partnership_id=F("partnership_id")) & restriction_q(actor, prefix="cases__"),
+            distinct=True,
+        ),
     )
 
 
@@ -60,7 +64,9 @@ def anticipated_cases(actor: Actor, risk: Risk) -> QuerySet[Any]:
     from mitra.cases.models import Case as CaseRecord
 
     return (
-        restrict(CaseRecord.objects.all(), actor).filter(anticipated_by=risk).order_by("-created_at", "-id")
+        restrict(CaseRecord.objects.all(), actor)
+        .filter(anticipated_by=risk, partnership_id=risk.partnership_id)
+        .order_by("-created_at", "-id")
     )
 
 

@@ -21,7 +21,7 @@ from mitra.core.history import history_user
 from mitra.core.tenancy import SharedRecord
 from mitra.partnerships.models import Partnership, Side
 
-# An entry still unconfirmed after this long is flagged (and alerted on).
+# An entry still unconfirmed after this long is flagged as stale.
 STALE_AFTER = dt.timedelta(days=30)
 # A side with no confirmed gain within this window is "not gaining".
 RECENT_WINDOW = dt.timedelta(days=365)

@@ -42,8 +42,8 @@ class ValueEntryOut(Schema):
     period_start: dt.date
     period_end: dt.date
     evidence: str
-    case_id: int | None
-    initiative_id: int | None
+    case_id: int | None = Field(description="The linked case, if you may see it")
+    initiative_id: int | None = Field(description="The linked initiative, if you may see it")
     recorded_by_side: Side
     recorded_by: ValuePersonOut | None
     status: EntryStatus
@@ -59,6 +59,15 @@ class ValueEntryOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+    @staticmethod
+    def resolve_case_id(obj: ValueEntry) -> int | None:
+        # A linked case the reader may not see (restricted to another department) is not shown.
+        return obj.case_id if getattr(obj, "case_visible", False) else None
+
+    @staticmethod
+    def resolve_initiative_id(obj: ValueEntry) -> int | None:
+        return obj.initiative_id if getattr(obj, "initiative_visible", False) else None
 
     @staticmethod
     def resolve_stale(obj: ValueEntry) -> bool:

@@ -12,6 +12,8 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -59,15 +61,32 @@ def value_entry_list(
         queryset = queryset.filter(beneficiary_side=side)
     if category:
         queryset = queryset.filter(category=category)
-    return _with_stale(
-        queryset.select_related(
-            "partnership",
-            "recorded_by__user",
-            "confirmed_by__user",
-            "disputed_by__user",
-            "case",
-            "initiative",
-        )
+    return _with_links(
+        actor,
+        _with_stale(
+            queryset.select_related(
+                "partnership",
+                "recorded_by__user",
+                "confirmed_by__user",
+                "disputed_by__user",
+                "case",
+                "initiative",
+            )
+        ),
+    )
+
+
+def _with_links(actor: Actor, queryset: QuerySet[ValueEntry]) -> QuerySet[ValueEntry]:
+    """Whether the actor may see the linked case and initiative (``case_visible``, ``initiative_visible``).
+
+    A link may point to a record restricted to a department the reader is not in (the other side linked
+    it, or an admin did): the entry then shows no link, rather than that record's title or id.
+    """
+    return queryset.annotate(
+        case_visible=Exists(restrict(CaseRecord.objects.all(), actor).filter(pk=OuterRef("case_id"))),
+        initiative_visible=Exists(
+            restrict(Initiative.objects.all(), actor).filter(pk=OuterRef("initiative_id"))
+        ),
     )
 
 

@@ -150,6 +150,8 @@ def value_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
         raise PermissionDenied(
             _("Only the side that recorded this entry can change it, until it is confirmed.")
         )
+    case_visible = bool(getattr(entry, "case_visible", False))
+    initiative_visible = bool(getattr(entry, "initiative_visible", False))
     initial = {
         "title": entry.title,
         "beneficiary_side": entry.beneficiary_side,
@@ -159,14 +161,19 @@ def value_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
         "period_start": entry.period_start,
         "period_end": entry.period_end,
         "evidence": entry.evidence,
-        "case_id": entry.case_id,
-        "initiative_id": entry.initiative_id,
+        "case_id": entry.case_id if case_visible else None,
+        "initiative_id": entry.initiative_id if initiative_visible else None,
         "version": entry.version,
     }
     form = _form(actor, context, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        # A link the editor may not see cannot be offered by the form: left empty, it stays as it is.
+        for link, visible in (("case_id", case_visible), ("initiative_id", initiative_visible)):
+            if data[link] is None and not visible:
+                del data[link]
         try:
-            services.value_entry_update(actor, partnership_id=pk, entry_id=entry_id, **form.cleaned_data)
+            services.value_entry_update(actor, partnership_id=pk, entry_id=entry_id, **data)
         except Invalid as exc:
             add_invalid(form, exc)
         except Conflict as exc:

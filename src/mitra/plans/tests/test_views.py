@@ -128,6 +128,7 @@ def test_an_overdue_review_is_warned_about(client, world):
 
 def test_start_a_plan_from_the_list(client, world):
     client.force_login(world.customer_member.user)
+    client.cookies["mitra_language"] = "en"  # the customer's people read Indonesian by default
     response = client.post(reverse("plans:create", args=[world.partnership.pk]), {"year": YEAR + 1})
     plan = JointPlan.objects.get()
     assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
