@@ -47,9 +47,11 @@ class Command(BaseCommand):
                 summary = demo_seed(size=size or "small", seed=seed, reset=reset)
             except Conflict as exc:
                 raise CommandError(exc.message) from exc
+            workflows = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in summary.workflows.items())
             message = (
                 f"Demo world '{summary.size}' (seed {summary.seed}): {summary.organisations} organisations, "
                 f"{summary.people} people, {summary.partnerships} partnerships, {summary.bridges} bridges. "
+                f"Two years of shared work: {workflows}. "
                 f"Everyone signs in with the password {DEMO_PASSWORD!r}; `mitra demo --logins` lists them."
             )
             # With --logins, stdout carries JSON only, so the summary goes to stderr.
