@@ -79,6 +79,10 @@ class CommitmentOut(Schema):
     updated_at: dt.datetime
 
     @staticmethod
+    def resolve_bridge(obj: Any) -> Any:
+        return obj.bridge if getattr(obj, "bridge_visible", False) else None
+
+    @staticmethod
     def resolve_overdue(obj: Any) -> bool:
         return bool(getattr(obj, "is_overdue", False))
 

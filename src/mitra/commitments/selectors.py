@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from mitra.commitments.models import SETTLED_STATUSES, Commitment, CommitmentStatus
 from mitra.commitments.services import site_today
 from mitra.core.errors import NotFound
 from mitra.core.tenancy import Actor, restrict
-from mitra.partnerships.models import Partnership, Side
+from mitra.partnerships.models import Bridge, Partnership, Side
 from mitra.partnerships.workspace import shared_partnership
 
 
@@ -24,9 +36,12 @@ def _with_overdue(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
     )
 
 
-def _detailed(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+def _detailed(queryset: QuerySet[Commitment], actor: Actor) -> QuerySet[Commitment]:
+    """With what the pages and the API show. ``bridge_visible``: whether the actor may see the linked bridge
+    (one restricted after the commitment was linked to it is not named to those outside its department)."""
+    bridge_visible = Exists(restrict(Bridge.objects.filter(pk=OuterRef("bridge_id")), actor))
     return _with_overdue(
-        queryset.select_related(
+        queryset.annotate(bridge_visible=bridge_visible).select_related(
             "owner__user",
             "bridge__supplier_department",
             "bridge__customer_department",
@@ -58,7 +73,7 @@ def commitment_list(
         late = Q(status=CommitmentStatus.OPEN, due_date__lt=site_today())
         commitments = commitments.filter(late) if overdue else commitments.exclude(late)
     is_open = Q(status=CommitmentStatus.OPEN)
-    return _detailed(commitments).order_by(
+    return _detailed(commitments, actor).order_by(
         Case(When(is_open, then=Value(0)), default=Value(1)),
         Case(When(is_open, then=F("due_date"))).asc(nulls_last=True),
         "-due_date",
@@ -69,7 +84,9 @@ def commitment_list(
 def commitment_get(actor: Actor, partnership_id: int, commitment_id: int) -> Commitment:
     """One commitment of that partnership that the actor may see; anything else is not found."""
     commitment = (
-        _detailed(restrict(Commitment.objects.filter(pk=commitment_id, partnership_id=partnership_id), actor))
+        _detailed(
+            restrict(Commitment.objects.filter(pk=commitment_id, partnership_id=partnership_id), actor), actor
+        )
         .select_related("partnership__supplier", "partnership__customer")
         .first()
     )

@@ -18,12 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mitra.accounts.models import Department, Membership
 from mitra.commitments.models import Commitment, CommitmentStatus
 from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
 from mitra.core.tenancy import Actor, restrict
-from mitra.partnerships.models import Partnership
+from mitra.partnerships.models import Bridge, Partnership
 from mitra.partnerships.workspace import bridge_of, member_of, restriction, side_of, writable_partnership
 from mitra.threads.events import record_event
 from mitra.threads.models import Event
@@ -62,6 +63,49 @@ def _locked(actor: Actor, partnership: Partnership, commitment_id: int) -> Commi
     return commitment
 
 
+def _restriction_with_bridge(
+    chosen: Department | None, bridge: Bridge | None, field: str
+) -> Department | None:
+    """A commitment on a bridge restricted to a department is restricted to it as well: otherwise whoever
+    may not see the bridge would read it on the commitment. A different restriction cannot take that bridge
+    (a record has one restriction); ``field`` names the input to blame."""
+    if bridge is None or bridge.restricted_department_id is None:
+        return chosen
+    if chosen is not None and chosen.pk != bridge.restricted_department_id:
+        raise Invalid(
+            {
+                field: [
+                    _(
+                        "This bridge is restricted to %(department)s: a commitment on it is restricted the "
+                        "same way."
+                    )
+                    % {"department": bridge.restricted_department}
+                ]
+            }
+        )
+    return bridge.restricted_department
+
+
+def _check_owner_sees_it(owner: Membership | None, restricted: Department | None) -> None:
+    """The owner must see their own promise: a commitment restricted to a department of the owner's
+    organisation needs an owner from that department (or an admin)."""
+    if owner is None or restricted is None or owner.organisation_id != restricted.organisation_id:
+        return
+    if owner.is_admin or owner.departments.filter(pk=restricted.pk).exists():
+        return
+    raise Invalid(
+        {
+            "owner_id": [
+                _(
+                    "%(name)s is not in %(department)s, to which this commitment is restricted: they would "
+                    "not see their own promise."
+                )
+                % {"name": owner.user.get_full_name(), "department": restricted}
+            ]
+        }
+    )
+
+
 def _require_open(commitment: Commitment, message: str) -> None:
     if commitment.status != CommitmentStatus.OPEN:
         raise Conflict(message % {"status": commitment.get_status_display().lower()})
@@ -92,6 +136,10 @@ def commitment_create(
     title = _clean_title(title)
     owner = member_of(partnership, owner_id, "owner_id")
     bridge = bridge_of(actor, partnership, bridge_id, "bridge_id")
+    restricted = _restriction_with_bridge(
+        restriction(actor, restricted_department_id), bridge, "restricted_department_id"
+    )
+    _check_owner_sees_it(owner, restricted)
     _check_due_date(due_date)
     commitment = validate_and_save(
         Commitment(
@@ -105,7 +153,7 @@ def commitment_create(
             proactive=proactive,
             created_by=actor.user,
             created_by_side=side,
-            restricted_department=restriction(actor, restricted_department_id),
+            restricted_department=restricted,
         )
     )
     record_event(actor, commitment, kind=KIND, verb="created", title=commitment.title)
@@ -149,6 +197,11 @@ def commitment_update(
         commitment.owner = owner
     if bridge_id is not UNSET:
         commitment.bridge = bridge_of(actor, partnership, bridge_id, "bridge_id")
+        commitment.restricted_department = _restriction_with_bridge(
+            commitment.restricted_department, commitment.bridge, "bridge_id"
+        )
+    if owner_id is not None or bridge_id is not UNSET:
+        _check_owner_sees_it(commitment.owner, commitment.restricted_department)
     if due_date is not None and due_date != commitment.due_date:
         _check_due_date(due_date)
         commitment.due_date = due_date

@@ -129,7 +129,8 @@ def commitment_edit(request: HttpRequest, pk: int, commitment_id: int) -> HttpRe
         "description": commitment.description,
         "owner_id": commitment.owner_id,
         "due_date": commitment.due_date,
-        "bridge_id": commitment.bridge_id,
+        # A bridge the editor may not see is neither shown nor cleared (left out of the update below).
+        "bridge_id": commitment.bridge_id if getattr(commitment, "bridge_visible", False) else None,
         "proactive": commitment.proactive,
         "version": commitment.version,
     }
@@ -145,7 +146,7 @@ def commitment_edit(request: HttpRequest, pk: int, commitment_id: int) -> HttpRe
                 title=data["title"],
                 description=data["description"],
                 owner_id=data["owner_id"],
-                bridge_id=data["bridge_id"],
+                **({"bridge_id": data["bridge_id"]} if getattr(commitment, "bridge_visible", False) else {}),
                 due_date=data["due_date"],
                 proactive=data["proactive"],
             )

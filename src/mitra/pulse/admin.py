@@ -15,8 +15,10 @@ class PulseRoundAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PulseResponse)
-class PulseResponseAdmin(SimpleHistoryAdmin):
-    # Operators see answers in aggregate only as well: no respondent column.
+class PulseResponseAdmin(admin.ModelAdmin):
+    # Operators do not see who answered either: no respondent field, and no history view (its rows carry
+    # the answering user as the author of the change).
     list_display = ("round", "bridge", "side", "answered_at")
     list_filter = ("side",)
-    raw_id_fields = ("partnership", "restricted_department", "round", "bridge", "respondent")
+    exclude = ("respondent",)
+    raw_id_fields = ("partnership", "restricted_department", "round", "bridge")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -53,8 +54,14 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def _site_zone() -> ZoneInfo:
+    """Quarters are calendar quarters of the site's time zone, whoever asks: both sides of a partnership (and
+    the daily job) must agree on which round is current and when it closes."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def current_quarter(now: dt.datetime | None = None) -> str:
-    return quarter_of(timezone.localdate(now or timezone.now()))
+    return quarter_of(timezone.localdate(now or timezone.now(), timezone=_site_zone()))
 
 
 def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
@@ -65,7 +72,7 @@ def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
     year, q = int(match.group(1)), int(match.group(2))
     start = dt.date(year, 3 * (q - 1) + 1, 1)
     end = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-    tz = timezone.get_current_timezone()
+    tz = _site_zone()
     return (
         timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
         timezone.make_aware(dt.datetime.combine(end, dt.time.min), tz),

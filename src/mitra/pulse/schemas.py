@@ -76,10 +76,11 @@ class PulseAnswerOut(Schema):
 
 
 class GroupResult(Schema):
-    """One group's result. ``suppressed`` (with ``null`` averages and no comments) below three people."""
+    """One group's result. ``suppressed`` (``null`` averages and count, no comments) below three people,
+    and while the round is still open."""
 
     side: Side
-    answers: int
+    answers: int | None = Field(description="How many answers the result is made of; null when suppressed")
     suppressed: bool
     trust: float | None
     commitment: float | None
@@ -105,7 +106,8 @@ class TrendPoint(Schema):
 
 class PulseResultsOut(Schema):
     round: PulseRoundOut
+    published: bool = Field(description="False while the round is open: results are shown once it closes")
     min_answers: int = Field(description="Results are withheld for groups with fewer people than this")
     sides: list[GroupResult]
     bridges: list[BridgeResult]
-    trend: list[TrendPoint] = Field(description="Every round's result per side, oldest first")
+    trend: list[TrendPoint] = Field(description="Every closed round's result per side, oldest first")

@@ -6,16 +6,17 @@ and a group's averages (and comments) are withheld while fewer than ``MIN_ANSWER
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership, Role
 from mitra.core.errors import NotFound
-from mitra.core.tenancy import Actor, restrict
+from mitra.core.tenancy import Actor, restrict, restriction_q
 from mitra.partnerships.models import Bridge, Partnership, Side
 from mitra.partnerships.workspace import shared_partnership
 from mitra.pulse.models import MIN_ANSWERS, SCORE_FIELDS, PulseResponse, PulseRound, current_quarter
@@ -26,12 +27,18 @@ WRITER_ROLES = (Role.ADMIN, Role.MEMBER)
 # --- rounds -------------------------------------------------------------------------------------------------
 
 
+def _answers(actor: Actor) -> Count:
+    """How many answers a round has that the actor may see: an answer on a bridge restricted to a department
+    is counted only for those who see that bridge."""
+    return Count("responses", filter=restriction_q(actor, prefix="responses__"))
+
+
 def pulse_round_list(actor: Actor, partnership_id: int) -> QuerySet[PulseRound]:
     partnership = shared_partnership(actor, partnership_id)
     return (
         restrict(PulseRound.objects.all(), actor)
         .filter(partnership=partnership)
-        .annotate(answers=Count("responses"))
+        .annotate(answers=_answers(actor))
         .order_by("-quarter", "-id")
     )
 
@@ -42,7 +49,7 @@ def pulse_round_get(actor: Actor, partnership_id: int, round_id: int) -> PulseRo
         restrict(PulseRound.objects.all(), actor)
         .filter(partnership=partnership, pk=round_id)
         .select_related("partnership")
-        .annotate(answers=Count("responses"))
+        .annotate(answers=_answers(actor))
         .first()
     )
     if found is None:
@@ -55,7 +62,7 @@ def pulse_round_current(actor: Actor, partnership: Partnership) -> PulseRound | 
     return (
         restrict(PulseRound.objects.all(), actor)
         .filter(partnership=partnership, quarter=current_quarter())
-        .annotate(answers=Count("responses"))
+        .annotate(answers=_answers(actor))
         .first()
     )
 
@@ -122,25 +129,50 @@ def round_respondents(pulse_round: PulseRound) -> QuerySet[Membership]:
 # --- results ------------------------------------------------------------------------------------------------
 
 
-def _aggregates() -> dict[str, Any]:
+def _shown(responses: QuerySet[PulseResponse]) -> QuerySet[PulseResponse]:
+    """``responses`` with ``shown``: whether the answer's group (its round, bridge and side) has at least
+    ``MIN_ANSWERS`` people among the answers the actor may see.
+
+    A side's result is aggregated from shown groups only. Otherwise the side's averages minus its shown
+    bridges' averages would give away the answers of a suppressed bridge, down to one person's scores.
+    """
+    group_people = (
+        responses.filter(round=OuterRef("round"), bridge=OuterRef("bridge"), side=OuterRef("side"))
+        .order_by()
+        .values("round")
+        .annotate(n=Count("respondent", distinct=True))
+        .values("n")
+    )
+    return responses.annotate(group_people=Subquery(group_people))
+
+
+def _aggregates(only_shown: bool = False) -> dict[str, Any]:
+    """Counts and averages of a group. With ``only_shown`` (a side: over several bridges), everything comes
+    from shown groups only (see ``_shown``)."""
     overall = sum(
         (Cast(name, FloatField()) for name in SCORE_FIELDS[1:]), Cast(SCORE_FIELDS[0], FloatField())
     )
+    shown = Q(group_people__gte=MIN_ANSWERS) if only_shown else None
     return {
-        "answers": Count("id"),
-        "people": Count("respondent", distinct=True),
+        "answers": Count("id", filter=shown),
+        "people": Count("respondent", distinct=True, filter=shown),
         # Named apart from the fields: an annotation called ``trust`` would shadow the column.
-        **{f"avg_{name}": Avg(name) for name in SCORE_FIELDS},
-        "avg_overall": Avg(overall / len(SCORE_FIELDS)),
+        **{f"avg_{name}": Avg(name, filter=shown) for name in SCORE_FIELDS},
+        "avg_overall": Avg(overall / len(SCORE_FIELDS), filter=shown),
     }
 
 
-def _cell(row: dict[str, Any] | None, side: str) -> dict[str, Any]:
-    """A group's result, with its averages withheld when fewer than ``MIN_ANSWERS`` people answered."""
+def _cell(row: dict[str, Any] | None, side: str, withheld: bool = False) -> dict[str, Any]:
+    """A group's result. Below ``MIN_ANSWERS`` people (or while its round is still open: ``withheld``) it is
+    suppressed: no averages, no comments, and not even how many answered, which could tell that the one
+    person at a bridge's end took part."""
     row = row or {}
-    answers = row.get("answers", 0)
-    suppressed = row.get("people", 0) < MIN_ANSWERS
-    cell: dict[str, Any] = {"side": side, "answers": answers, "suppressed": suppressed}
+    suppressed = withheld or row.get("people", 0) < MIN_ANSWERS
+    cell: dict[str, Any] = {
+        "side": side,
+        "answers": None if suppressed else row.get("answers", 0),
+        "suppressed": suppressed,
+    }
     for name in (*SCORE_FIELDS, "overall"):
         value = row.get(f"avg_{name}")
         cell[name] = None if suppressed or value is None else round(float(value), 2)
@@ -148,16 +180,33 @@ def _cell(row: dict[str, Any] | None, side: str) -> dict[str, Any]:
     return cell
 
 
+def is_published(pulse_round: PulseRound, now: dt.datetime | None = None) -> bool:
+    """Results are shown once the round has closed. While it takes answers, each new answer would change
+    the averages, and the change would give that one person's scores away."""
+    return (now or timezone.now()) >= pulse_round.closes_at
+
+
 def _responses(actor: Actor, partnership: Partnership) -> QuerySet[PulseResponse]:
     return restrict(PulseResponse.objects.all(), actor).filter(partnership=partnership)
 
 
 def pulse_results(actor: Actor, pulse_round: PulseRound) -> dict[str, Any]:
-    """Per side and per side of each bridge: averages of each question and how many answered (3 queries)."""
+    """Per side and per side of each bridge: averages of each question and how many answered (3 queries).
+    Everything is withheld while the round is open."""
+    withheld = not is_published(pulse_round)
     responses = _responses(actor, pulse_round.partnership).filter(round=pulse_round)
-    by_side = {row["side"]: row for row in responses.values("side").annotate(**_aggregates()).order_by()}
-    sides = [_cell(by_side.get(side), side) for side in Side.values]
-    comments = responses.exclude(comment="").order_by("side", "comment").values_list("side", "comment")
+    by_side = {
+        row["side"]: row
+        for row in _shown(responses).values("side").annotate(**_aggregates(only_shown=True)).order_by()
+    }
+    sides = [_cell(by_side.get(side), side, withheld) for side in Side.values]
+    comments = (
+        _shown(responses)
+        .filter(Q(group_people__gte=MIN_ANSWERS))
+        .exclude(comment="")
+        .order_by("side", "comment")
+        .values_list("side", "comment")
+    )
     shown = {cell["side"]: cell for cell in sides if not cell["suppressed"]}
     for side, comment in comments:
         if side in shown:
@@ -179,20 +228,26 @@ def pulse_results(actor: Actor, pulse_round: PulseRound) -> dict[str, Any]:
     by_bridge = [
         {
             "bridge": bridge,
-            "supplier": _cell(cells.get((bridge.pk, Side.SUPPLIER)), Side.SUPPLIER),
-            "customer": _cell(cells.get((bridge.pk, Side.CUSTOMER)), Side.CUSTOMER),
+            "supplier": _cell(cells.get((bridge.pk, Side.SUPPLIER)), Side.SUPPLIER, withheld),
+            "customer": _cell(cells.get((bridge.pk, Side.CUSTOMER)), Side.CUSTOMER, withheld),
         }
         for bridge in bridges
     ]
-    return {"round": pulse_round, "min_answers": MIN_ANSWERS, "sides": sides, "bridges": by_bridge}
+    return {
+        "round": pulse_round,
+        "published": not withheld,
+        "min_answers": MIN_ANSWERS,
+        "sides": sides,
+        "bridges": by_bridge,
+    }
 
 
 def pulse_trend(actor: Actor, partnership: Partnership) -> list[dict[str, Any]]:
-    """Each round's result per side, oldest first (one query), suppressed like the results."""
+    """Each closed round's result per side, oldest first (one query), suppressed like the results."""
     rows = (
-        _responses(actor, partnership)
+        _shown(_responses(actor, partnership).filter(round__closes_at__lte=timezone.now()))
         .values("round_id", "round__quarter", "side")
-        .annotate(**_aggregates())
+        .annotate(**_aggregates(only_shown=True))
         .order_by("round__quarter", "side")
     )
     rounds: dict[int, dict[str, Any]] = {}
@@ -210,18 +265,20 @@ def pulse_trend(actor: Actor, partnership: Partnership) -> list[dict[str, Any]]:
 
 
 def pulse_summary(actor: Actor, partnership: Partnership) -> dict[str, Any] | None:
-    """The latest round's per-side result, for the partnership's overview card (2 queries)."""
+    """The latest closed round's per-side result, for the partnership's overview card (2 queries)."""
     latest = (
-        restrict(PulseRound.objects.all(), actor).filter(partnership=partnership).order_by("-quarter").first()
+        restrict(PulseRound.objects.all(), actor)
+        .filter(partnership=partnership, closes_at__lte=timezone.now())
+        .order_by("-quarter")
+        .first()
     )
     if latest is None:
         return None
     by_side = {
         row["side"]: row
-        for row in _responses(actor, partnership)
-        .filter(round=latest)
+        for row in _shown(_responses(actor, partnership).filter(round=latest))
         .values("side")
-        .annotate(**_aggregates())
+        .annotate(**_aggregates(only_shown=True))
         .order_by()
     }
     return {"round": latest, "sides": [_cell(by_side.get(side), side) for side in Side.values]}

@@ -39,6 +39,9 @@ def pulse_round_open(actor: Actor, *, partnership_id: int) -> PulseRound:
     require_writer(actor)
     require_admin(actor)
     partnership = writable_partnership(actor, partnership_id)
+    # Serialise openings of the same partnership's round (an admin and the daily job, or two admins): the
+    # second one sees the first's round and gets the 409 instead of an integrity error.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     now = timezone.now()
     pulse_round = _new_round(partnership, now, actor.user)
     if PulseRound.objects.filter(partnership=partnership, quarter=pulse_round.quarter).exists():
@@ -145,12 +148,7 @@ def pulse_answer(
         answered_at=timezone.now(),
     )
     validate_and_save(response)
-    # The timeline says that an answer came in, never whose: the pulse is anonymous.
-    record_event(
-        None,
-        response,
-        kind="pulse",
-        verb="answered",
-        title=_("%(round)s · %(bridge)s") % {"round": pulse_round, "bridge": bridge},
-    )
+    # The timeline says that an answer came in, never whose, nor for which bridge: at a bridge's end with
+    # one or two people, the bridge alone would tell who answered.
+    record_event(None, response, kind="pulse", verb="answered", title=str(pulse_round))
     return response

@@ -51,11 +51,18 @@ def send_pulse_invitations(round_id: int) -> int:
         if not claimed:
             continue
         member = invitation.membership
-        subject, body = render_message(
-            "pulse/email/invitation",
-            {"round": pulse_round, "partnership": pulse_round.partnership, "member": member, "link": link},
-            member.organisation.language,
-        )
+        # In the recipient's language, and the closing time in their organisation's time zone.
+        with timezone.override(member.organisation.time_zone):
+            subject, body = render_message(
+                "pulse/email/invitation",
+                {
+                    "round": pulse_round,
+                    "partnership": pulse_round.partnership,
+                    "member": member,
+                    "link": link,
+                },
+                member.organisation.language,
+            )
         send_mail(subject, body, None, [member.user.email])
         sent += 1
     return sent

@@ -39,7 +39,12 @@ def _overview(
     partnership = context["p"]
     rounds = list(selectors.pulse_round_list(actor, partnership.pk)[:ROUNDS_SHOWN])
     current = selectors.pulse_round_current(actor, partnership)
-    shown: PulseRound | None = next((r for r in rounds if r.pk == round_id), None) or current
+    # By default the latest round with results to show (a closed one), else this quarter's.
+    shown: PulseRound | None = (
+        next((r for r in rounds if r.pk == round_id), None)
+        or next((r for r in rounds if selectors.is_published(r)), None)
+        or current
+    )
     if shown is None and rounds:
         shown = rounds[0]
     answering = []

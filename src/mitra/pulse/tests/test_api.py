@@ -13,7 +13,7 @@ from tests.apiclient import Api, check
 from mitra.accounts.models import Role
 from mitra.partnerships.models import Status
 from mitra.pulse.models import PulseResponse, PulseRound, current_quarter
-from mitra.pulse.tests.conftest import SCORES, answer
+from mitra.pulse.tests.conftest import SCORES, answer, close, reopen
 from mitra.threads.models import Event
 
 
@@ -230,17 +230,19 @@ def _side(data, side):
 def test_results_are_suppressed_at_two_answers_and_shown_at_three(client, world, pulse_round, purchasers):
     answer(purchasers[0], pulse_round, world.bridge, trust=5, comment="Tim purchasing responsif")
     answer(purchasers[1], pulse_round, world.bridge, trust=2)
-    data = _results(client, world, pulse_round)
+    data = _results(client, world, close(pulse_round))
+    assert data["published"] is True
     customer = _side(data, "customer")
     assert customer["suppressed"] is True
-    assert customer["answers"] == 2
+    # Not even the count of a suppressed group: it could tell that the one person at a bridge's end answered.
+    assert customer["answers"] is None
     assert all(customer[q] is None for q in ("trust", "commitment", "overall"))
     assert customer["comments"] == []
     cell = data["bridges"][0]["customer"]
-    assert (cell["suppressed"], cell["trust"], cell["answers"]) == (True, None, 2)
+    assert (cell["suppressed"], cell["trust"], cell["answers"]) == (True, None, None)
 
-    answer(purchasers[2], pulse_round, world.bridge, trust=2)
-    data = _results(client, world, pulse_round)
+    answer(purchasers[2], reopen(pulse_round), world.bridge, trust=2)
+    data = _results(client, world, close(pulse_round))
     customer = _side(data, "customer")
     assert customer["suppressed"] is False
     assert customer["answers"] == 3
@@ -267,15 +269,16 @@ def test_one_person_on_three_bridges_does_not_lift_the_suppression(client, world
         )
     for bridge in bridges:
         answer(world.supplier_admin, pulse_round, bridge)
-    supplier = _side(_results(client, world, pulse_round), "supplier")
-    assert supplier["answers"] == 3
+    supplier = _side(_results(client, world, close(pulse_round)), "supplier")
+    assert supplier["answers"] is None
     assert supplier["suppressed"] is True
+    assert supplier["trust"] is None
 
 
 def test_results_never_name_a_person(client, world, pulse_round, purchasers):
     for person in purchasers:
         answer(person, pulse_round, world.bridge, comment="Oke")
-    text = json.dumps(_results(client, world, pulse_round, world.customer_admin))
+    text = json.dumps(_results(client, world, close(pulse_round), world.customer_admin))
     for person in purchasers:
         assert person.user.email not in text
         assert f'"{person.pk}"' not in text
@@ -300,7 +303,8 @@ def test_the_trend_has_each_round_per_side_oldest_first(client, world, pulse_rou
             **{**SCORES, "trust": 1},
         )
         answer(person, pulse_round, world.bridge)
-    trend = _results(client, world, pulse_round)["trend"]
+    assert [p["quarter"] for p in _results(client, world, pulse_round)["trend"]] == ["2001Q1"]  # still open
+    trend = _results(client, world, close(pulse_round))["trend"]
     assert [p["quarter"] for p in trend] == ["2001Q1", pulse_round.quarter]
     assert [p["customer"]["trust"] for p in trend] == [1.0, 4.0]
     assert [p["supplier"]["suppressed"] for p in trend] == [True, True]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests import factories as f
 
 from mitra.pulse.models import PulseResponse, PulseRound, current_quarter
-from mitra.pulse.tests.conftest import SCORES, answer
+from mitra.pulse.tests.conftest import SCORES, answer, close, reopen
 
 
 def _url(world):
@@ -106,10 +106,12 @@ def test_results_are_suppressed_on_the_page_below_three_and_never_name_anyone(
         answer(person, pulse_round, world.bridge, comment="Rahasia kecil")
     client.cookies["mitra_language"] = "en"
     client.force_login(world.supplier_admin.user)
+    close(pulse_round)
     content = client.get(_url(world)).content.decode()
     assert "fewer than 3 answers" in content
     assert "Rahasia kecil" not in content
-    answer(purchasers[2], pulse_round, world.bridge, comment="Rahasia kecil")
+    answer(purchasers[2], reopen(pulse_round), world.bridge, comment="Rahasia kecil")
+    close(pulse_round)
     content = client.get(_url(world)).content.decode()
     assert "Rahasia kecil" in content
     assert '<span class="pulse-score">4.0</span>' in content
@@ -154,6 +156,7 @@ def test_the_summary_card_shows_the_latest_round_per_side_in_few_queries(
 ):
     for person in purchasers:
         answer(person, pulse_round, world.bridge)
+    close(pulse_round)
     template = Template("{% load pulse_web %}{% pulse_summary p actor %}")
     with django_assert_max_num_queries(3):
         html = template.render(Context({"p": world.partnership, "actor": f.actor(world.supplier_admin)}))
