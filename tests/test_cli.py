@@ -191,6 +191,11 @@ def test_logins_table_is_readable():
         logins_table(logins, limit=1).splitlines()[-1]
         == "… and 1 more: `mitra demo --logins` lists them all."
     )
+    # Cut short, the table keeps the admins: every organisation's first person to sign in as.
+    members = [{**logins[1], "email": f"m{i}@x.example", "role": "member"} for i in range(5)]
+    other_admin = {**logins[0], "email": "z@y.example", "organisation": "PT Z"}
+    table = logins_table([logins[0], *members, other_admin], limit=2)
+    assert [line.split()[0] for line in table.splitlines()[2:4]] == ["a@x.example", "z@y.example"]
 
 
 def test_serve_runs_gunicorn_with_the_wsgi_app_and_an_access_log():
@@ -222,7 +227,7 @@ def seeded(tmp_path_factory) -> Path:
     assert migrate.returncode == 0, migrate.stderr
     seed = mitra(var, "demo", "--size", "small")
     assert seed.returncode == 0, seed.stderr
-    assert "8 organisations, 29 people, 10 partnerships, 21 bridges" in seed.stdout
+    assert "8 organisations, 87 people, 10 partnerships, 21 bridges" in seed.stdout
     return var
 
 
@@ -237,7 +242,7 @@ def test_cli_demo_logins_prints_json_only(seeded):
     result = mitra(seeded, "demo", "--logins")
     assert result.returncode == 0, result.stderr
     logins = json.loads(result.stdout)
-    assert len(logins) == 29
+    assert len(logins) == 87
     assert logins[0] == {
         "email": "akarsana.simbolon@andalasniaga.example",
         "password": "mitra-demo-2026",

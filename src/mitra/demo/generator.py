@@ -275,7 +275,6 @@ class _Builder:
             self.domains.add(org.domain)
             self.plan.organisations.append(org)
             self.staff(org, core.staff)
-            self.colleagues(org, core.staff)
 
     def generated(self, count: int) -> None:
         profiles, weights = list(PROFILE_WEIGHTS), list(PROFILE_WEIGHTS.values())
@@ -421,6 +420,9 @@ def build_plan(size: str = "small", seed: int = 1) -> DemoPlan:
     builder.generated(organisations - len(c.CORE_ORGANISATIONS))
     builder.core_partnerships()
     builder.generated_partnerships(partnerships)
+    # Last, so that drawing them leaves every other person and partnership of a seed as it was.
+    for core in c.CORE_ORGANISATIONS:
+        builder.colleagues(builder.plan.organisation(core.key), core.staff)
     return builder.plan
 
 

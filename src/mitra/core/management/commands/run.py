@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 from mitra.accounts.models import Organisation
 from mitra.config import env
-from mitra.demo.selectors import DemoLogin, demo_logins
+from mitra.demo.selectors import ROLE_ORDER, DemoLogin, demo_logins
 from mitra.demo.services import DEMO_PASSWORD
 
 TABLE_LIMIT = 40
@@ -24,7 +24,9 @@ TABLE_LIMIT = 40
 def logins_table(logins: list[DemoLogin], limit: int = TABLE_LIMIT) -> str:
     """The demo logins as a plain-text table: e-mail, password, organisation, role."""
     header = ("E-mail", "Password", "Organisation", "Role")
-    rows = [(x["email"], x["password"], x["organisation"], x["role"]) for x in logins[:limit]]
+    # Admins first (one per organisation), then members and viewers: the people worth signing in as.
+    ordered = sorted(logins, key=lambda x: (ROLE_ORDER.get(x["role"], 9), x["organisation"], x["email"]))
+    rows = [(x["email"], x["password"], x["organisation"], x["role"]) for x in ordered[:limit]]
     widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
