@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from mitra.accounts.models import Membership
 from mitra.partnerships.models import Bridge, Partnership
@@ -31,7 +32,7 @@ class DemoContext:
     # Timeline events to write in one go at the end (``Event(...)`` objects, ``at`` set to when it happened).
     events: list[Event] = field(default_factory=list)
     # Records written by earlier apps that later ones may link to: name -> list of model instances.
-    shared: dict[str, list] = field(default_factory=dict)  # type: ignore[type-arg]
+    shared: dict[str, list[Any]] = field(default_factory=dict)
 
     def start_of(self, partnership: Partnership) -> dt.date:
         """When the partnership's history begins (its start date, at most two years back)."""

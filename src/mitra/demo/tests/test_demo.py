@@ -195,7 +195,9 @@ def test_logins_are_json_only_and_every_login_signs_in():
     out, err = demo("--size", "small", "--logins")
     assert "8 organisations" in err  # the summary goes to stderr, stdout is JSON only
     logins = json.loads(out)
-    assert len(logins) == User.objects.count() == 87  # 29 key people and two colleagues in each of their departments
+    assert (
+        len(logins) == User.objects.count() == 87
+    )  # 29 key people and two colleagues in each of their departments
     assert set(logins[0]) == {"email", "password", "organisation", "departments", "role"}
     orgs = {login["organisation"] for login in logins}
     assert len(orgs) == 8

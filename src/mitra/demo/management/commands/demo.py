@@ -47,7 +47,9 @@ class Command(BaseCommand):
                 summary = demo_seed(size=size or "small", seed=seed, reset=reset)
             except Conflict as exc:
                 raise CommandError(exc.message) from exc
-            workflows = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in summary.workflows.items())
+            workflows = ", ".join(
+                f"{count} {name.replace('_', ' ')}" for name, count in summary.workflows.items()
+            )
             message = (
                 f"Demo world '{summary.size}' (seed {summary.seed}): {summary.organisations} organisations, "
                 f"{summary.people} people, {summary.partnerships} partnerships, {summary.bridges} bridges. "
