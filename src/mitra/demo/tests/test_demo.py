@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 
 from mitra.accounts.models import Department, Membership, Organisation, Role, User
+from mitra.demo import catalogue as c
 from mitra.demo.generator import build_plan
 from mitra.demo.services import DEMO_PASSWORD
 from mitra.partnerships.models import Bridge, Partnership, Status
@@ -62,7 +63,11 @@ def test_plan_sizes(size, orgs, partnerships):
     for person in plan.people:
         per_org[person.organisation] += 1
     assert min(per_org.values()) >= 2
-    assert max(per_org.values()) <= 5
+    assert (
+        max(per_org.values()) <= 15
+    )  # up to five key people, and two colleagues in each of their departments
+    core = {o.key for o in c.CORE_ORGANISATIONS}
+    assert all(per_org[key] >= 6 for key in core)  # the core companies' departments are teams
 
 
 def test_unknown_size_is_refused():
