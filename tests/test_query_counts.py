@@ -49,3 +49,28 @@ def test_partnership_list_page_is_paginated_and_keeps_the_filters(client, world)
     assert "?status=active&amp;q=&amp;page=2" in first
     second = client.get("/partnerships/?status=active&q=&page=2").content.decode()
     assert second.count('class="table__primary"') == 1
+
+
+def _detail_queries(client, pk: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/partnerships/{pk}/")
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_partnership_overview_queries_do_not_grow_with_workspace_records(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The overview shows a card per workflow; each card aggregates in the database, so more commitments,
+    cases, value entries, touchpoints… add no query."""
+    from tests import contracts
+
+    client.force_login(world.supplier_admin.user)
+    with django_capture_on_commit_callbacks(execute=False):
+        ids = contracts.seed_all(world)
+    some = _detail_queries(client, world.partnership.pk)
+    with django_capture_on_commit_callbacks(execute=False):
+        contracts.fuzz_valid_all(world, ids)  # another record or more of every kind, in every state
+    more = _detail_queries(client, world.partnership.pk)
+    assert some == more, (some, more)
+    assert more <= 40, more  # a card is a query or two; the whole page stays bounded
