@@ -6,6 +6,7 @@ from a subquery, and the share of the way from baseline to target is clamped to 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -23,10 +24,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mitra.cases.models import RECURRING_AT, CaseRootCause
 from mitra.cases.models import Case as CaseRecord
-from mitra.cases.models import CaseRootCause
 from mitra.core.errors import NotFound
 from mitra.core.tenancy import Actor, restrict, restriction_q
 from mitra.improvement.models import Initiative, InitiativeStatus, Measurement
@@ -136,11 +138,16 @@ class RootCause:
     open_initiatives: int
 
 
-def recurring_root_causes(actor: Actor, partnership: Partnership, minimum: int = 2) -> list[RootCause]:
-    """Root-cause categories shared by at least ``minimum`` visible cases, most frequent first, with how
-    many active initiatives the actor may see already started from such cases."""
+def recurring_root_causes(
+    actor: Actor, partnership: Partnership, minimum: int = RECURRING_AT
+) -> list[RootCause]:
+    """Recurring root causes as the cases page counts them (at least ``minimum`` visible cases raised in the
+    last 12 months), most frequent first, with how many active initiatives the actor may see already
+    started from such cases."""
+    since = timezone.now() - dt.timedelta(days=365)
     rows = (
         case_choices(actor, partnership)
+        .filter(created_at__gte=since)
         .exclude(root_cause="")
         .order_by()
         .values("root_cause")

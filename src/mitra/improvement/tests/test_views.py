@@ -95,7 +95,7 @@ def test_the_form_prefills_from_a_recurring_root_cause(client, world):
     html = response.content.decode()
     checked = set(re.findall(r'name="source_cases" value="(\d+)"[^>]*checked', html))
     assert checked == {str(c.pk) for c in recurring}
-    # The list offers the recurring root cause (two or more cases) and not the single one.
+    # The list offers the recurring root cause (three cases in 12 months, as on the cases page) and not the single one.
     listing = client.get(_list(world)).content.decode()
     assert "from_root_cause=process" in listing and "from_root_cause=material" not in listing
 
