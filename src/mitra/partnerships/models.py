@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -238,3 +241,14 @@ class Bridge(SharedRecord):
 
     def __str__(self) -> str:
         return f"{self.supplier_department} ↔ {self.customer_department}"
+
+    @property
+    def live(self) -> bool | None:
+        """Whether the two ends met (a moment of truth on this bridge) within the agreed cadence.
+
+        Needs ``last_contact_at``, which the bridge selectors annotate; None when it was not loaded.
+        """
+        if not hasattr(self, "last_contact_at"):
+            return None
+        last = self.last_contact_at
+        return last is not None and last >= timezone.now() - dt.timedelta(days=self.cadence_days)

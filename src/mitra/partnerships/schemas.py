@@ -170,6 +170,10 @@ class BridgeOut(Schema):
     cadence_days: int
     note: str
     restricted_department: DepartmentOut | None
+    last_contact_at: dt.datetime | None = Field(
+        description="The latest moment of truth recorded on this bridge (that you may see)"
+    )
+    live: bool = Field(description="The two ends met within the agreed cadence")
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,10 +79,17 @@ def threading(partnership: Partnership) -> Threading:
     )
 
 
+def _with_last_contact(bridges: QuerySet[Bridge], actor: Actor) -> QuerySet[Bridge]:
+    """Each bridge's latest moment of truth the actor may see (``last_contact_at``): is the bridge alive?"""
+    return bridges.annotate(
+        last_contact_at=Max("touchpoints__occurred_at", filter=restriction_q(actor, prefix="touchpoints__"))
+    )
+
+
 def bridge_list(actor: Actor, partnership_id: int) -> QuerySet[Bridge]:
     partnership_get(actor, partnership_id)
     return (
-        restrict(Bridge.objects.filter(partnership_id=partnership_id), actor)
+        _with_last_contact(restrict(Bridge.objects.filter(partnership_id=partnership_id), actor), actor)
         .select_related(
             "supplier_department",
             "customer_department",
@@ -96,7 +103,7 @@ def bridge_list(actor: Actor, partnership_id: int) -> QuerySet[Bridge]:
 
 def bridge_get(actor: Actor, bridge_id: int) -> Bridge:
     bridge = (
-        restrict(Bridge.objects.filter(pk=bridge_id), actor)
+        _with_last_contact(restrict(Bridge.objects.filter(pk=bridge_id), actor), actor)
         .select_related(
             "partnership",
             "supplier_department",
