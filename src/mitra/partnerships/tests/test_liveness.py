@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from tests import factories as f
+from tests.apiclient import Api
 
 from mitra.moments import services as moments
 from mitra.partnerships import selectors
-from tests import factories as f
-from tests.apiclient import Api
 
 pytestmark = pytest.mark.django_db
 
