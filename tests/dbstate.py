@@ -23,6 +23,7 @@ APPS = (
     "pulse",
     "plans",
     "threads",
+    "health",
 )
 
 

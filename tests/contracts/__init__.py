@@ -18,7 +18,18 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-APPS = ("risks", "cases", "improvement", "value", "commitments", "moments", "pulse", "plans", "threads")
+APPS = (
+    "risks",
+    "cases",
+    "improvement",
+    "value",
+    "commitments",
+    "moments",
+    "pulse",
+    "plans",
+    "threads",
+    "health",
+)
 
 
 def modules() -> list[ModuleType]:

@@ -8,6 +8,7 @@ from mitra.accounts.api import router as accounts_router
 from mitra.cases.api import router as cases_router
 from mitra.commitments.api import router as commitments_router
 from mitra.core.api import BearerToken, Session, install_error_handlers
+from mitra.health.api import router as health_router
 from mitra.improvement.api import router as improvement_router
 from mitra.moments.api import router as moments_router
 from mitra.partnerships.api import router as partnerships_router
@@ -42,3 +43,4 @@ api.add_router("", improvement_router)
 api.add_router("", risks_router)
 api.add_router("", plans_router)
 api.add_router("", threads_router)
+api.add_router("", health_router)

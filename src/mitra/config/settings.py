@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mitra.pulse",
     "mitra.plans",
     "mitra.threads",
+    "mitra.health",
     "mitra.web",
     "mitra.demo",
 ]

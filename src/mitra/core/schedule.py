@@ -27,6 +27,7 @@ SCHEDULE: tuple[Recurring, ...] = (
     Recurring("mitra.commitments.tasks.mark_overdue", "daily"),
     Recurring("mitra.cases.tasks.detect_sla_breaches", "hourly"),
     Recurring("mitra.pulse.tasks.open_pulse_rounds", "daily"),
+    Recurring("mitra.health.tasks.recompute_current_week", "weekly"),
 )
 
 

@@ -226,4 +226,8 @@ def _write_workflows(
         written.update(module.seed_demo(ctx))
     Event.objects.bulk_create(ctx.events, batch_size=BATCH)
     written["events"] = len(ctx.events)
+    # The weekly health snapshots of that history, as the weekly job would have left them.
+    from mitra.health.services import health_recompute
+
+    written["health_snapshots"] = health_recompute().snapshots
     return written

@@ -1,0 +1,605 @@
+"""The only database work of the Health Index: the records → the engine's metrics frame.
+
+Everything is set-based. Each source is ONE grouped query (``values(...).annotate(Count/Sum)``) that
+returns weekly increments; pandas/numpy then lay them on a dense grid (partnership × week) and turn
+them into trailing 13-week window sums (cumulative sum minus the cumulative sum 13 weeks earlier) or
+end-of-week states (+n in the week an interval starts, −n in the week it ends, cumulative sum). The
+number of queries does not depend on the number of partnerships, records or weeks; no Python loop runs
+over rows or partnerships (the loops below run over source tables and cadence groups).
+
+``docs/health.md`` ("Where the figures come from") says which record and field feeds each column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import Avg, Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum, When
+from django.db.models import Case as Choose
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from mitra.cases.models import Case
+from mitra.commitments.models import Commitment
+from mitra.health.engine import metrics as contract
+from mitra.improvement.models import Initiative, Measurement
+from mitra.moments.models import SurveyRequest, Touchpoint
+from mitra.partnerships.models import SHARED_STATUSES, Bridge, Partnership
+from mitra.pulse.models import PulseResponse
+from mitra.risks.models import Risk
+from mitra.value.models import ValueEntry
+
+WINDOW = contract.WINDOW_WEEKS
+WEEK = np.timedelta64(7, "D")
+
+
+def site_tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_of(field: Any, *, date: bool = False) -> TruncWeek:
+    """The Monday of a date or of a (site-local) datetime, in SQL."""
+    if date:
+        return TruncWeek(field)
+    if isinstance(field, str):
+        return TruncWeek(field, tzinfo=site_tz())
+    return TruncWeek(field, output_field=DateTimeField(), tzinfo=site_tz())
+
+
+def grouped(qs: QuerySet[Any], keys: Mapping[str, Any], aggregates: Mapping[str, Any]) -> pd.DataFrame:
+    """One GROUP BY query: ``keys`` (name → field or expression) and ``aggregates`` → a frame."""
+    exprs = {
+        name: F(expr) if isinstance(expr, str) else expr
+        for name, expr in keys.items()
+        if not isinstance(expr, str) or name != expr
+    }
+    plain = [name for name, expr in keys.items() if isinstance(expr, str) and name == expr]
+    rows = qs.annotate(**exprs).values(*plain, *exprs).annotate(**aggregates).order_by()
+    frame = pd.DataFrame.from_records(list(rows), columns=[*plain, *exprs, *aggregates])
+    for name in keys:
+        if name.startswith("week") or name.endswith("_week"):
+            frame[name] = as_week(frame[name])
+    return frame
+
+
+def as_week(values: pd.Series) -> pd.Series:
+    """Dates or site-local aware datetimes → naive midnight datetime64 (None → NaT)."""
+    out = pd.to_datetime(values.astype(object).where(values.notna(), None), utc=True)
+    return out.dt.tz_convert(site_tz()).dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+
+
+def to_monday(values: pd.Series) -> pd.Series:
+    """Raw dates or aware datetimes → the Monday of their site-local week (naive datetime64)."""
+    day = as_week(values)
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+
+
+@dataclass
+class Grid:
+    """A dense ``len(rows) × len(weeks)`` layout; row keys are partnership ids or (e.g.) bridge ids."""
+
+    rows: pd.Index
+    weeks: pd.DatetimeIndex
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros((len(self.rows), len(self.weeks)), dtype="float64")
+
+    def positions(self, keys: Iterable[Any], weeks: pd.Series, *, clip: bool) -> tuple[np.ndarray, ...]:
+        r = self.rows.get_indexer(pd.Index(keys))
+        w = weeks.to_numpy(dtype="datetime64[ns]")
+        c = np.searchsorted(self.weeks.to_numpy(), w, side="left")
+        ok = (r >= 0) & ~np.isnat(w) & (c < len(self.weeks))
+        if not clip:  # weeks before the grid fall out of it (window counts)
+            ok &= w >= self.weeks[0].to_datetime64()
+        return r[ok], c[ok], ok
+
+    def add(self, arr: np.ndarray, keys: Any, weeks: pd.Series, values: Any, *, clip: bool = False) -> None:
+        r, c, ok = self.positions(keys, weeks, clip=clip)
+        np.add.at(arr, (r, c), np.asarray(values, dtype="float64")[ok])
+
+
+def window_sum(arr: np.ndarray, weeks: int = WINDOW) -> np.ndarray:
+    """Trailing sums over ``weeks`` columns (the current one included)."""
+    cs = np.cumsum(arr, axis=1)
+    out = cs.copy()
+    out[:, weeks:] -= cs[:, :-weeks]
+    return out
+
+
+def rolling_sum(arr: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Trailing sums with a window length per row (loops over the distinct lengths only)."""
+    out = np.zeros_like(arr)
+    for k in np.unique(lengths):
+        rows = lengths == k
+        out[rows] = window_sum(arr[rows], int(k))
+    return out
+
+
+def fold(grid: Grid, parent_rows: np.ndarray, arr: np.ndarray, target: Grid) -> np.ndarray:
+    """Sum the rows of ``arr`` (one per sub-record) into their partnership's row of ``target``."""
+    out = target.zeros()
+    r = target.rows.get_indexer(pd.Index(parent_rows))
+    ok = r >= 0
+    np.add.at(out, r[ok], arr[ok])
+    return out
+
+
+class Loader:
+    def __init__(self, partnerships: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> None:
+        self.partnerships = partnerships
+        self.ids = partnerships["partnership_id"].tolist()
+        # The grid starts a full window before the first week asked for, so every window is complete.
+        weeks = pd.date_range(first - (WINDOW - 1) * pd.Timedelta(days=7), last, freq="7D")
+        self.grid = Grid(pd.Index(partnerships["partnership_id"]), weeks)
+        # the grid's first Monday, midnight in the site's time zone (lower bound of the SQL filters)
+        self.start = dt.datetime.combine(weeks[0].date(), dt.time(), tzinfo=site_tz())
+        self.columns: dict[str, np.ndarray] = {}
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def qs(self, model: Any, path: str = "partnership_id") -> QuerySet[Any]:
+        return model.objects.filter(**{f"{path}__in": self.ids})
+
+    def window(self, model: Any, when: Any, counts: Mapping[str, Any], *, where: Q | None = None) -> None:
+        """Window columns: weekly increments of ``counts`` by the week of ``when``, summed over 13 weeks."""
+        qs = self.qs(model)
+        if where is not None:
+            qs = qs.filter(where)
+        lower = self.grid.weeks[0].date()
+        qs = qs.alias(health_when=F(when) if isinstance(when, str) else when).filter(
+            health_when__gte=self.start
+        )
+        frame = grouped(qs, {"partnership_id": "partnership_id", "week": week_of(when)}, counts)
+        frame = frame[frame["week"] >= pd.Timestamp(lower)]
+        for name in counts:
+            arr = self.grid.zeros()
+            self.grid.add(arr, frame["partnership_id"], frame["week"], frame[name].fillna(0))
+            self.columns[name] = window_sum(arr)
+
+    def state(
+        self, name: str, model: Any, start: Any, end: Any, *, where: Q | None = None, side: str | None = None
+    ) -> None:
+        """End-of-week state: records whose interval [week of start, week of end) covers the week.
+
+        One query grouped by (partnership, start week, end week); +n at the start, −n at the end."""
+        qs = self.qs(model)
+        if where is not None:
+            qs = qs.filter(where)
+        keys: dict[str, Any] = {"partnership_id": "partnership_id"}
+        if side:
+            keys["side"] = side
+        keys["start_week"] = week_of(start, date=start == "due_date")
+        if end is not None:
+            keys["end_week"] = week_of(end)
+            # an interval that ended before the grid adds +n and −n in its first column: leave it out
+            ended = F(end) if isinstance(end, str) else end
+            qs = qs.alias(health_end=ended).filter(Q(health_end__isnull=True) | Q(health_end__gte=self.start))
+        frame = grouped(qs, keys, {"n": Count("pk")})
+        if "end_week" not in frame:
+            frame["end_week"] = pd.NaT
+        sides = ("supplier", "customer") if side else (None,)
+        for s in sides:
+            part = frame if s is None else frame[frame["side"] == s]
+            arr = self.grid.zeros()
+            self.grid.add(arr, part["partnership_id"], part["start_week"], part["n"], clip=True)
+            ended = part[part["end_week"].notna()]
+            self.grid.add(arr, ended["partnership_id"], ended["end_week"], -ended["n"], clip=True)
+            self.columns[name.format(side=s)] = np.cumsum(arr, axis=1)
+
+    # ---- sources ---------------------------------------------------------------------------------
+    def commitments(self) -> None:
+        settled = Q(status__in=["done", "acknowledged", "missed"])
+        for side in ("supplier", "customer"):
+            mine = Q(owner_side=side)
+            delivered = Q(status__in=["done", "acknowledged"])
+            self.window(
+                Commitment,
+                Coalesce("done_at", "missed_at"),
+                {
+                    f"{side}_commitments_settled": Count("pk", filter=mine),
+                    f"{side}_commitments_kept": Count("pk", filter=mine & delivered & Q(on_time=True)),
+                    f"{side}_commitments_acknowledged": Count("pk", filter=mine & Q(status="acknowledged")),
+                    f"{side}_commitments_proactive": Count("pk", filter=mine & Q(proactive=True)),
+                },
+                where=settled,
+            )
+        # overdue from the week of the due date until the week it was delivered or cancelled
+        overdue = (
+            Q(done_at__isnull=True, cancelled_at__isnull=True)
+            | Q(done_at__date__gt=F("due_date"))
+            | Q(done_at__isnull=True, cancelled_at__date__gt=F("due_date"))
+        )
+        self.state(
+            "{side}_commitments_overdue",
+            Commitment,
+            "due_date",
+            Coalesce("done_at", "cancelled_at"),
+            where=overdue,
+            side="owner_side",
+        )
+
+    def pulse(self) -> None:
+        """Mean answers of the latest round closed in the window (carried forward for 13 weeks)."""
+        qs = self.qs(PulseResponse).filter(answered_at__isnull=False, round__closes_at__isnull=False)
+        frame = grouped(
+            qs,
+            {
+                "partnership_id": "partnership_id",
+                "week": week_of("round__closes_at"),
+                "closes_at": "round__closes_at",
+            },
+            {"trust": Avg("trust"), "commitment": Avg("commitment"), "satisfaction": Avg("satisfaction")},
+        )
+        frame = frame.sort_values(["partnership_id", "week", "closes_at"])
+        frame = frame.drop_duplicates(["partnership_id", "week"], keep="last")
+        for answer in ("trust", "commitment", "satisfaction"):
+            arr = np.full((len(self.grid.rows), len(self.grid.weeks)), np.nan)
+            r, c, ok = self.grid.positions(frame["partnership_id"], frame["week"], clip=True)
+            arr[r, c] = frame[answer].to_numpy(dtype="float64")[ok]
+            filled = pd.DataFrame(arr).ffill(axis=1, limit=WINDOW - 1).to_numpy()
+            self.columns[f"pulse_{answer}"] = filled
+
+    def cases(self) -> None:
+        self.window(
+            Case,
+            "created_at",
+            {
+                "cases_total": Count("pk"),
+                "cases_anticipated": Count("pk", filter=Q(anticipated_by__isnull=False)),
+            },
+        )
+        self.window(
+            Case,
+            "resolved_at",
+            {
+                "cases_resolved": Count("pk"),
+                "cases_resolved_within_sla": Count(
+                    "pk", filter=Q(sla_due_at__isnull=True) | Q(resolved_at__lte=F("sla_due_at"))
+                ),
+            },
+            where=Q(resolved_at__isnull=False),
+        )
+        self.window(
+            Case,
+            "closed_at",
+            {
+                "cases_closed": Count("pk"),
+                "cases_outcome_confirmed": Count("pk", filter=Q(outcome_confirmed_at__isnull=False)),
+            },
+            where=Q(closed_at__isnull=False),
+        )
+        self.window(
+            Case, "disputed_at", {"case_disputes": Sum("dispute_count")}, where=Q(disputed_at__isnull=False)
+        )
+        # recurring root causes: (partnership, root cause) rows, 3 or more cases in the window
+        frame = grouped(
+            self.qs(Case)
+            .filter(created_at__gte=self.start)
+            .exclude(root_cause__in=["", "unknown"])
+            .exclude(root_cause__isnull=True),
+            {"partnership_id": "partnership_id", "root_cause": "root_cause", "week": week_of("created_at")},
+            {"n": Count("pk")},
+        )
+        pairs = frame[["partnership_id", "root_cause"]].drop_duplicates().reset_index(drop=True)
+        sub = Grid(pd.Index(pd.MultiIndex.from_frame(pairs)), self.grid.weeks)
+        arr = sub.zeros()
+        keys = pd.MultiIndex.from_frame(frame[["partnership_id", "root_cause"]])
+        sub.add(arr, keys, frame["week"], frame["n"])
+        recurring = (window_sum(arr) >= 3).astype("float64")
+        self.columns["recurring_root_causes"] = fold(
+            sub, pairs["partnership_id"].to_numpy(), recurring, self.grid
+        )
+
+    def initiatives(self) -> None:
+        self.state("initiatives_active", Initiative, "created_at", "closed_at")
+        # progress: the share of the way from baseline to target of the latest measurement (as on the
+        # improvement page), clipped to [0, 1]; initiatives without a measurement are left out of the mean
+        inits = pd.DataFrame.from_records(
+            list(
+                self.qs(Initiative).values(
+                    "id", "partnership_id", "baseline", "target", "created_at", "closed_at"
+                )
+            ),
+            columns=["id", "partnership_id", "baseline", "target", "created_at", "closed_at"],
+        )
+        measured = pd.DataFrame.from_records(
+            list(
+                Measurement.objects.filter(initiative__partnership_id__in=self.ids)
+                .order_by("initiative_id", "measured_on", "id")
+                .values_list("initiative_id", "measured_on", "value")
+            ),
+            columns=["initiative_id", "measured_on", "value"],
+        )
+        measured["week"] = to_monday(measured["measured_on"])
+        measured = measured.drop_duplicates(["initiative_id", "week"], keep="last")
+        sub = Grid(pd.Index(inits["id"]), self.grid.weeks)
+        latest = np.full((len(sub.rows), len(sub.weeks)), np.nan)
+        r, c, ok = sub.positions(measured["initiative_id"], measured["week"], clip=True)
+        order = np.lexsort((c, r))  # earlier weeks first, so the latest measurement wins a clipped column
+        latest[r[order], c[order]] = measured["value"].to_numpy(dtype="float64")[ok][order]
+        latest = pd.DataFrame(latest).ffill(axis=1).to_numpy()
+        baseline = inits["baseline"].to_numpy(dtype="float64")[:, None]
+        span = inits["target"].to_numpy(dtype="float64")[:, None] - baseline
+        with np.errstate(divide="ignore", invalid="ignore"):
+            progress = np.clip((latest - baseline) / np.where(span == 0, np.nan, span), 0.0, 1.0)
+        weeks = self.grid.weeks.to_numpy()[None, :]
+        began = to_monday(inits["created_at"]).to_numpy(dtype="datetime64[ns]")[:, None]
+        closed = to_monday(inits["closed_at"]).to_numpy(dtype="datetime64[ns]")[:, None]
+        active = (weeks >= began) & (np.isnat(closed) | (weeks < closed))
+        known = active & ~np.isnan(progress)
+        parents = inits["partnership_id"].to_numpy()
+        total = fold(sub, parents, np.where(known, progress, 0.0), self.grid)
+        count = fold(sub, parents, known.astype("float64"), self.grid)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.columns["initiatives_progress"] = np.where(count > 0, total / count, np.nan)
+
+    def moments(self) -> None:
+        known = Q(kind="delivery", on_time__isnull=False, in_full__isnull=False)
+        self.window(
+            Touchpoint,
+            "occurred_at",
+            {
+                "touchpoints": Count("pk"),
+                "touchpoints_positive": Count("pk", filter=Q(outcome="positive")),
+                "touchpoints_negative": Count("pk", filter=Q(outcome="negative")),
+                "deliveries": Count("pk", filter=known),
+                "deliveries_otif": Count("pk", filter=known & Q(on_time=True, in_full=True)),
+            },
+        )
+        self.window(
+            SurveyRequest,
+            "answered_at",
+            {
+                "survey_answers": Count("pk"),
+                "_csat_answers": Count("pk", filter=Q(csat__isnull=False)),
+                "_csat_top": Count("pk", filter=Q(csat__gte=4)),
+                "_nps_answers": Count("pk", filter=Q(nps__isnull=False)),
+                "_nps_promoters": Count("pk", filter=Q(nps__gte=9)),
+                "_nps_detractors": Count("pk", filter=Q(nps__lte=6)),
+            },
+            where=Q(answered_at__isnull=False),
+        )
+        c = self.columns
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c["csat"] = np.where(c["_csat_answers"] > 0, 100 * c["_csat_top"] / c["_csat_answers"], np.nan)
+            c["nps"] = np.where(
+                c["_nps_answers"] > 0,
+                100 * (c["_nps_promoters"] - c["_nps_detractors"]) / c["_nps_answers"],
+                np.nan,
+            )
+
+    def value(self) -> None:
+        self.window(
+            ValueEntry,
+            "confirmed_at",
+            {
+                "supplier_value_confirmed": Sum("amount", filter=Q(beneficiary_side="supplier")),
+                "customer_value_confirmed": Sum("amount", filter=Q(beneficiary_side="customer")),
+                "_value_confirmed_entries": Count("pk"),
+            },
+            where=Q(status="confirmed", confirmed_at__isnull=False),
+        )
+        self.state("_value_pending", ValueEntry, "created_at", "confirmed_at")
+        self.state(
+            "value_disputed",
+            ValueEntry,
+            "disputed_at",
+            "confirmed_at",
+            where=Q(disputed_at__isnull=False)
+            & (Q(confirmed_at__isnull=True) | Q(confirmed_at__gt=F("disputed_at"))),
+        )
+        # waiting since ``awaiting_since`` (reset when a disputed entry is submitted again) until the
+        # current answer: confirmed or disputed
+        stale = F("awaiting_since") + dt.timedelta(days=30)
+        waited = ExpressionWrapper(stale, output_field=DateTimeField())
+        answered = Choose(
+            When(status="confirmed", then=F("confirmed_at")),
+            When(status="disputed", then=F("disputed_at")),
+            default=None,
+            output_field=DateTimeField(),
+        )
+        self.state(
+            "value_unconfirmed_30d",
+            ValueEntry,
+            waited,
+            answered,
+            where=Q(status="unconfirmed")
+            | Q(status="confirmed", confirmed_at__gt=stale)
+            | Q(status="disputed", disputed_at__gt=stale),
+        )
+        self.columns["value_entries"] = (
+            self.columns["_value_confirmed_entries"] + self.columns["_value_pending"]
+        )
+
+    def breadth(self) -> None:
+        bridges = pd.DataFrame.from_records(
+            list(self.qs(Bridge).values("id", "partnership_id", "cadence_days", "created_at")),
+            columns=["id", "partnership_id", "cadence_days", "created_at"],
+        )
+        touched = grouped(
+            Touchpoint.objects.filter(partnership_id__in=self.ids, bridge__isnull=False),
+            {"bridge_id": "bridge_id", "week": week_of("occurred_at")},
+            {"n": Count("pk")},
+        )
+        sub = Grid(pd.Index(bridges["id"]), self.grid.weeks)
+        seen = sub.zeros()
+        sub.add(seen, touched["bridge_id"], touched["week"], touched["n"] > 0)
+        cadence_weeks = np.ceil(bridges["cadence_days"].fillna(7).clip(lower=1).to_numpy() / 7).astype(int)
+        live = rolling_sum(seen, cadence_weeks) > 0
+        # A bridge counts from its creation, or from its first touchpoint when that came earlier
+        # (records imported after the fact); bridges keep no end date.
+        first_touch = touched.groupby("bridge_id")["week"].min()
+        touched_first = pd.Series(
+            first_touch.reindex(bridges["id"]).to_numpy(dtype="datetime64[ns]"), index=bridges.index
+        )
+        began = pd.concat([to_monday(bridges["created_at"]), touched_first], axis=1).min(axis=1)
+        agreed = sub.zeros()
+        sub.add(agreed, bridges["id"], began, np.ones(len(bridges)), clip=True)
+        agreed = np.cumsum(agreed, axis=1) > 0
+        live &= agreed
+        parents = bridges["partnership_id"].to_numpy()
+        self.columns["bridges_agreed"] = fold(sub, parents, agreed.astype("float64"), self.grid)
+        self.columns["bridges_live"] = fold(sub, parents, live.astype("float64"), self.grid)
+
+        # people involved: distinct members who recorded a touchpoint or owned a settled commitment
+        people = pd.concat(
+            [
+                grouped(
+                    Touchpoint.objects.filter(
+                        partnership_id__in=self.ids, recorded_by__isnull=False, occurred_at__gte=self.start
+                    ),
+                    {
+                        "partnership_id": "partnership_id",
+                        "person": "recorded_by_id",
+                        "week": week_of("occurred_at"),
+                    },
+                    {"n": Count("pk")},
+                ),
+                grouped(
+                    Commitment.objects.filter(
+                        partnership_id__in=self.ids, owner__isnull=False, done_at__gte=self.start
+                    ),
+                    {"partnership_id": "partnership_id", "person": "owner_id", "week": week_of("done_at")},
+                    {"n": Count("pk")},
+                ),
+            ]
+        )
+        pairs = people[["partnership_id", "person"]].drop_duplicates().reset_index(drop=True)
+        sub = Grid(pd.Index(pd.MultiIndex.from_frame(pairs)), self.grid.weeks)
+        active = sub.zeros()
+        sub.add(
+            active,
+            pd.MultiIndex.from_frame(people[["partnership_id", "person"]]),
+            people["week"],
+            people["n"],
+        )
+        involved = (window_sum(active) > 0).astype("float64")
+        self.columns["people_involved"] = fold(sub, pairs["partnership_id"].to_numpy(), involved, self.grid)
+
+        # owners who left: deactivated members who still own a bridge or an open commitment (today's owners)
+        left = []
+        for side in ("supplier", "customer"):
+            owner = f"{side}_owner"
+            frame = grouped(
+                self.qs(Bridge).filter(**{f"{owner}__is_active": False}),
+                {
+                    "partnership_id": "partnership_id",
+                    "person": f"{owner}_id",
+                    "week": week_of(f"{owner}__deactivated_at"),
+                },
+                {"n": Count("pk")},
+            )
+            left.append(frame.assign(side=side))
+        frame = grouped(
+            self.qs(Commitment).filter(status="open", owner__is_active=False),
+            {
+                "partnership_id": "partnership_id",
+                "side": "owner_side",
+                "person": "owner_id",
+                "week": week_of("owner__deactivated_at"),
+            },
+            {"n": Count("pk")},
+        )
+        left.append(frame)
+        gone = pd.concat(left).drop_duplicates(["partnership_id", "side", "person"])
+        gone["week"] = gone["week"].fillna(self.grid.weeks[0])
+        for side in ("supplier", "customer"):
+            part = gone[gone["side"] == side]
+            arr = self.grid.zeros()
+            self.grid.add(arr, part["partnership_id"], part["week"], np.ones(len(part)), clip=True)
+            self.columns[f"{side}_owners_left"] = np.cumsum(arr, axis=1)
+
+    def risks(self) -> None:
+        self.state("risks_open", Risk, "created_at", _closed_at())
+        self.state("risks_with_response", Risk, "created_at", _closed_at(), where=~Q(response=""))
+
+    # ---- assembly --------------------------------------------------------------------------------
+    def frame(self, first_weeks: pd.Series) -> pd.DataFrame:
+        n_rows, n_weeks = len(self.grid.rows), len(self.grid.weeks)
+        out = pd.DataFrame(
+            {
+                "partnership_id": np.repeat(self.grid.rows.to_numpy(dtype="int64"), n_weeks),
+                "week": np.tile(self.grid.weeks.to_numpy(dtype="datetime64[ns]"), n_rows),
+            }
+        )
+        for col in contract.COUNT_COLUMNS:
+            values = self.columns.get(col)
+            out[col] = 0 if values is None else np.rint(np.clip(values, 0, None)).reshape(-1).astype("int64")
+        for col in ("supplier_value_confirmed", "customer_value_confirmed"):
+            out[col] = np.clip(self.columns[col], 0, None).reshape(-1)
+        for col in contract.FLOAT_COLUMNS:
+            values = self.columns.get(col)
+            out[col] = np.nan if values is None else values.reshape(-1).astype("float64")
+        out["competitor_mentions"] = np.nan  # no source yet
+        out["share_of_wallet"] = np.nan  # no source yet
+        bridges = out["bridges_agreed"].to_numpy()
+        people = out["people_involved"].to_numpy()
+        out["single_threaded"] = (bridges <= 1) & (people <= 2) & (bridges + people > 0)
+        start = out["partnership_id"].map(first_weeks).to_numpy(dtype="datetime64[ns]")
+        out = out[out["week"].to_numpy() >= start]
+        return out[list(contract.COLUMNS)].reset_index(drop=True)
+
+
+def _closed_at() -> Any:
+    """When a risk stopped being open: the register keeps no close date, so the last update of an
+    occurred or closed risk stands for it (see docs/health.md)."""
+    return Choose(
+        When(status__in=["occurred", "closed"], then=F("updated_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def load_metrics(
+    partnership_ids: Iterable[int] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> pd.DataFrame:
+    """The metrics frame (``engine.metrics`` contract) of the partnerships (default: every one with a
+    workspace), one row per ISO week from ``since`` (or the partnership's start) to ``until`` (today)."""
+    until = until or timezone.localdate()
+    qs = Partnership.objects.filter(status__in=SHARED_STATUSES)
+    if partnership_ids is not None:
+        qs = qs.filter(pk__in=list(partnership_ids))
+    parts = pd.DataFrame.from_records(
+        list(qs.values("id", "start_date", "created_at").order_by("id")),
+        columns=["id", "start_date", "created_at"],
+    ).rename(columns={"id": "partnership_id"})
+    if parts.empty:
+        return contract.validate(contract.empty_metrics())
+    created = pd.to_datetime(parts["created_at"], utc=True).dt.tz_convert(site_tz()).dt.tz_localize(None)
+    began = (
+        pd.to_datetime(parts["start_date"])
+        .astype("datetime64[ns]")
+        .fillna(created.astype("datetime64[ns]"))
+        .dt.normalize()
+    )
+    first = began - pd.to_timedelta(began.dt.day_of_week, unit="D")
+    last = pd.Timestamp(monday(until))
+    if since is not None:
+        first = first.clip(lower=pd.Timestamp(monday(since)))
+    first = first.clip(upper=last)
+    loader = Loader(parts, first.min(), last)
+    for source in (
+        loader.commitments,
+        loader.pulse,
+        loader.cases,
+        loader.initiatives,
+        loader.moments,
+        loader.value,
+        loader.breadth,
+        loader.risks,
+    ):
+        source()
+    first_weeks = pd.Series(first.to_numpy(), index=parts["partnership_id"])
+    return contract.validate(loader.frame(first_weeks))

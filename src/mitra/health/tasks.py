@@ -1,0 +1,20 @@
+"""Jobs of the Health Index. Idempotent: a recompute rewrites the same snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from mitra.health import services
+from mitra.partnerships.models import Partnership, Status
+
+
+@task()
+def recompute_current_week() -> int:
+    """Weekly: recompute last week's and this week's snapshots of every active or paused partnership.
+    Returns how many snapshots were written."""
+    ids = Partnership.objects.filter(status__in=[Status.ACTIVE, Status.PAUSED]).values_list("pk", flat=True)
+    since = timezone.localdate() - dt.timedelta(weeks=1)
+    return services.health_recompute(partnership_ids=list(ids), since=since).snapshots
