@@ -20,12 +20,12 @@ from mitra.cases.models import (
     CaseStatus,
     sla_due,
 )
-from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
 from mitra.core.tenancy import Actor, restrict
 from mitra.partnerships.models import Partnership, Side
-from mitra.partnerships.workspace import member_of, restriction, side_of, writable_partnership
+from mitra.partnerships.workspace import locked_record, member_of, restriction, side_of, writable_partnership
 from mitra.risks.models import Risk
 from mitra.threads.events import record_event
 from mitra.threads.models import Event
@@ -48,14 +48,9 @@ def _risk_of(actor: Actor, partnership: Partnership, risk_id: int | None) -> Ris
 
 
 def _locked_case(actor: Actor, partnership: Partnership, case_id: int) -> Case:
-    case = (
-        restrict(Case.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=case_id, partnership_id=partnership.pk)
-        .first()
+    case = locked_record(
+        actor, Case, partnership_id=partnership.pk, record_id=case_id, missing=_("Case not found.")
     )
-    if case is None:
-        raise NotFound(_("Case not found."))
     case.partnership = partnership
     return case
 

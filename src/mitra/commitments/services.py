@@ -20,12 +20,19 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Department, Membership
 from mitra.commitments.models import Commitment, CommitmentStatus
-from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
-from mitra.core.tenancy import Actor, restrict
+from mitra.core.tenancy import Actor
 from mitra.partnerships.models import Bridge, Partnership
-from mitra.partnerships.workspace import bridge_of, member_of, restriction, side_of, writable_partnership
+from mitra.partnerships.workspace import (
+    bridge_of,
+    locked_record,
+    member_of,
+    restriction,
+    side_of,
+    writable_partnership,
+)
 from mitra.threads.events import record_event
 from mitra.threads.models import Event
 
@@ -50,15 +57,13 @@ def _check_due_date(due_date: dt.date) -> None:
 
 
 def _locked(actor: Actor, partnership: Partnership, commitment_id: int) -> Commitment:
-    commitment = (
-        restrict(Commitment.objects.all(), actor)
-        # Lock the commitment row only: the restriction's outer join cannot be locked on PostgreSQL.
-        .select_for_update(of=("self",))
-        .filter(pk=commitment_id, partnership_id=partnership.pk)
-        .first()
+    commitment = locked_record(
+        actor,
+        Commitment,
+        partnership_id=partnership.pk,
+        record_id=commitment_id,
+        missing=_("Commitment not found."),
     )
-    if commitment is None:
-        raise NotFound(_("Commitment not found."))
     commitment.partnership = partnership
     return commitment
 

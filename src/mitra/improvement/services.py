@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.cases.models import Case
-from mitra.core.errors import Conflict, Invalid, NotFound
+from mitra.core.errors import Conflict, Invalid
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
 from mitra.core.tenancy import Actor, restrict
@@ -29,7 +29,7 @@ from mitra.improvement.models import (
     Stage,
 )
 from mitra.partnerships.models import Partnership, Side
-from mitra.partnerships.workspace import member_of, restriction, side_of, writable_partnership
+from mitra.partnerships.workspace import locked_record, member_of, restriction, side_of, writable_partnership
 from mitra.threads.events import record_event
 
 MAX_SOURCE_CASES = 50
@@ -63,14 +63,13 @@ def _source_cases(actor: Actor, partnership: Partnership, case_ids: Iterable[int
 
 
 def _locked(actor: Actor, partnership: Partnership, initiative_id: int) -> Initiative:
-    initiative = (
-        restrict(Initiative.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=initiative_id, partnership_id=partnership.pk)
-        .first()
+    initiative = locked_record(
+        actor,
+        Initiative,
+        partnership_id=partnership.pk,
+        record_id=initiative_id,
+        missing=_("Initiative not found."),
     )
-    if initiative is None:
-        raise NotFound(_("Initiative not found."))
     # The partnership was read (and checked writable) already; reuse it for events and messages.
     initiative.partnership = partnership
     return initiative

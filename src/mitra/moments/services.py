@@ -31,6 +31,7 @@ from mitra.core.tenancy import Actor, restrict
 from mitra.moments.models import DELIVERY_FIELDS, SurveyRequest, Touchpoint
 from mitra.partnerships.workspace import (
     bridge_of,
+    locked_record,
     member_of,
     other_side,
     restriction,
@@ -108,15 +109,13 @@ def touchpoint_create(
 
 
 def _locked_touchpoint(actor: Actor, partnership_id: int, touchpoint_id: int) -> Touchpoint:
-    touchpoint = (
-        restrict(Touchpoint.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=touchpoint_id, partnership_id=partnership_id)
-        .first()
+    return locked_record(
+        actor,
+        Touchpoint,
+        partnership_id=partnership_id,
+        record_id=touchpoint_id,
+        missing=_("Moment of truth not found."),
     )
-    if touchpoint is None:
-        raise NotFound(_("Moment of truth not found."))
-    return touchpoint
 
 
 @records_actor

@@ -7,6 +7,9 @@ active or paused; an ended partnership is kept, read-only, and a proposal has no
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db import models
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Department, Membership
@@ -15,6 +18,8 @@ from mitra.core.tenancy import Actor, restrict
 from mitra.partnerships.models import SHARED_STATUSES, Bridge, Partnership, Side, Status
 
 WRITABLE_STATUSES = (Status.ACTIVE, Status.PAUSED)
+
+R = TypeVar("R", bound=models.Model)
 
 
 def shared_partnership(actor: Actor, partnership_id: int) -> Partnership:
@@ -102,3 +107,21 @@ def restriction(actor: Actor, department_id: int | None) -> Department | None:
     from mitra.partnerships.services import _restriction
 
     return _restriction(actor, department_id)
+
+
+def locked_record(actor: Actor, model: type[R], *, partnership_id: int, record_id: int, missing: str) -> R:
+    """One record of the partnership that the actor may see, locked for a state change; else ``NotFound``
+    with the ``missing`` message (a record of another partnership or tenant is missing alike).
+
+    Only the record's own row is locked: the department restriction's outer join cannot be locked on
+    PostgreSQL.
+    """
+    record = (
+        restrict(model._default_manager.all(), actor)
+        .select_for_update(of=("self",))
+        .filter(pk=record_id, partnership_id=partnership_id)
+        .first()
+    )
+    if record is None:
+        raise NotFound(missing)
+    return record

@@ -20,7 +20,7 @@ from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
 from mitra.core.tenancy import Actor, restrict
 from mitra.partnerships.models import Partnership, Side
-from mitra.partnerships.workspace import side_of, writable_partnership
+from mitra.partnerships.workspace import locked_record, side_of, writable_partnership
 from mitra.plans.models import MAX_YEAR, MIN_YEAR, JointPlan, PlanGoal, PlanReview, PlanStatus, PlanVersion
 from mitra.threads.events import record_event
 
@@ -29,14 +29,9 @@ YEARS_AHEAD = 5
 
 
 def _locked_plan(actor: Actor, partnership: Partnership, plan_id: int) -> JointPlan:
-    plan = (
-        restrict(JointPlan.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=plan_id, partnership_id=partnership.pk)
-        .first()
+    plan = locked_record(
+        actor, JointPlan, partnership_id=partnership.pk, record_id=plan_id, missing=_("Plan not found.")
     )
-    if plan is None:
-        raise NotFound(_("Plan not found."))
     plan.partnership = partnership
     return plan
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from mitra.accounts.models import User
-from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.history import records_actor
 from mitra.core.jobs import enqueue_on_commit
 from mitra.core.services import require_admin, require_writer, validate_and_save
 from mitra.core.tenancy import Actor, restrict
 from mitra.partnerships.models import Bridge, Partnership, Status
-from mitra.partnerships.workspace import side_of, writable_partnership
+from mitra.partnerships.workspace import locked_record, side_of, writable_partnership
 from mitra.pulse import selectors
 from mitra.pulse.models import PulseResponse, PulseRound, current_quarter, quarter_bounds
 from mitra.threads.events import record_event
@@ -108,14 +108,13 @@ def pulse_answer(
     """Answer the round's five questions for one bridge the actor is on. Once per bridge and round."""
     require_writer(actor)
     partnership = writable_partnership(actor, partnership_id)
-    pulse_round = (
-        restrict(PulseRound.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=round_id, partnership_id=partnership.pk)
-        .first()
+    pulse_round = locked_record(
+        actor,
+        PulseRound,
+        partnership_id=partnership.pk,
+        record_id=round_id,
+        missing=_("Pulse round not found."),
     )
-    if pulse_round is None:
-        raise NotFound(_("Pulse round not found."))
     bridge = (
         restrict(Bridge.objects.all(), actor)
         .select_related("supplier_department", "customer_department")

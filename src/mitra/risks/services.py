@@ -11,12 +11,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mitra.core.errors import Invalid, NotFound
+from mitra.core.errors import Invalid
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
-from mitra.core.tenancy import Actor, restrict
+from mitra.core.tenancy import Actor
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import member_of, restriction, side_of, writable_partnership
+from mitra.partnerships.workspace import locked_record, member_of, restriction, side_of, writable_partnership
 from mitra.risks.models import Risk, RiskStatus
 from mitra.threads.events import record_event
 
@@ -102,14 +102,9 @@ def risk_update(
     """
     require_writer(actor)
     partnership = writable_partnership(actor, partnership_id)
-    risk = (
-        restrict(Risk.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=risk_id, partnership_id=partnership.pk)
-        .first()
+    risk = locked_record(
+        actor, Risk, partnership_id=partnership.pk, record_id=risk_id, missing=_("Risk not found.")
     )
-    if risk is None:
-        raise NotFound(_("Risk not found."))
     check_version(risk, version)
     before = risk.status
     fields: list[str] = []

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.cases.models import Case
-from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
 from mitra.core.tenancy import Actor, restrict
 from mitra.improvement.models import Initiative
 from mitra.partnerships.models import Partnership, Side
-from mitra.partnerships.workspace import restriction, side_of, writable_partnership
+from mitra.partnerships.workspace import locked_record, restriction, side_of, writable_partnership
 from mitra.threads.events import record_event
 from mitra.value.models import Category, EntryStatus, ValueEntry
 
@@ -84,15 +84,13 @@ def _initiative_of(actor: Actor, partnership: Partnership, initiative_id: int | 
 
 
 def _locked(actor: Actor, partnership_id: int, entry_id: int) -> ValueEntry:
-    entry = (
-        restrict(ValueEntry.objects.all(), actor)
-        .select_for_update(of=("self",))
-        .filter(pk=entry_id, partnership_id=partnership_id)
-        .first()
+    return locked_record(
+        actor,
+        ValueEntry,
+        partnership_id=partnership_id,
+        record_id=entry_id,
+        missing=_("Value entry not found."),
     )
-    if entry is None:
-        raise NotFound(_("Value entry not found."))
-    return entry
 
 
 @records_actor
