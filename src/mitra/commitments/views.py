@@ -22,7 +22,7 @@ from mitra.core.tenancy import Actor
 from mitra.partnerships import selectors as partnership_selectors
 from mitra.partnerships.models import Partnership, Side
 from mitra.partnerships.views import workspace_context
-from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx
+from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx, posted_version
 
 LIST_PAGE_SIZE = 50
 
@@ -183,11 +183,6 @@ def commitment_detail(request: HttpRequest, pk: int, commitment_id: int) -> Http
     return render(request, "commitments/detail.html", context)
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-
-
 def _act(
     request: HttpRequest, pk: int, commitment_id: int, move: Any, success: str, **kwargs: Any
 ) -> HttpResponse:
@@ -196,7 +191,7 @@ def _act(
     commitment: Commitment = selectors.commitment_get(actor, pk, commitment_id)
     error = ""
     try:
-        move(actor, partnership_id=pk, commitment_id=commitment.pk, version=_version(request), **kwargs)
+        move(actor, partnership_id=pk, commitment_id=commitment.pk, version=posted_version(request), **kwargs)
     except Invalid as exc:
         error = invalid_text(exc)
     except Conflict as exc:

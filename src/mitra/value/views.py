@@ -18,7 +18,7 @@ from mitra.core.tenancy import Actor
 from mitra.partnerships.views import workspace_context
 from mitra.value import forms, selectors, services
 from mitra.value.models import EntryStatus, ValueEntry
-from mitra.web.http import actor_of, add_invalid, domain_errors
+from mitra.web.http import actor_of, add_invalid, domain_errors, posted_version
 
 PAGE_SIZE = 25
 
@@ -184,11 +184,6 @@ def value_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     return render(request, "value/form.html", {**context, "form": form, "entry": entry})
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 @login_required
 @domain_errors
 @require_POST
@@ -196,7 +191,7 @@ def value_confirm(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     actor = actor_of(request)
     try:
         entry = services.value_entry_confirm(
-            actor, partnership_id=pk, entry_id=entry_id, version=_version(request)
+            actor, partnership_id=pk, entry_id=entry_id, version=posted_version(request)
         )
     except Conflict as exc:
         messages.error(request, exc.message)

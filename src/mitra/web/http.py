@@ -38,6 +38,12 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapper
 
 
+def posted_version(request: HttpRequest) -> int | None:
+    """The record ``version`` a form posted back (optimistic locking), or None when it is not a plain number."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
 def actor_of(request: HttpRequest) -> Actor:
     """The acting membership. A signed-in person without any membership has nothing to see here."""
     actor = getattr(request, "actor", None)

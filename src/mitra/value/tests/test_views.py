@@ -178,6 +178,16 @@ def test_the_other_side_confirms_on_the_page(world, as_user):
     assert "already confirmed" in response.content.decode()
 
 
+def test_an_odd_posted_version_is_ignored_not_a_server_error(world, as_user):
+    # "²" counts as a digit for str.isdigit() but is no number for int(): it must not reach int().
+    entry = make(world)
+    client = as_user(world.customer_member)
+    response = client.post(entry_url(world, entry, "confirm"), {"version": "²"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "confirmed"
+
+
 def test_dispute_on_the_page_needs_a_reason_and_then_the_recorder_corrects(world, as_user):
     entry = make(world)
     client = as_user(world.customer_member)
