@@ -18,3 +18,9 @@ def recompute_current_week() -> int:
     ids = Partnership.objects.filter(status__in=[Status.ACTIVE, Status.PAUSED]).values_list("pk", flat=True)
     since = timezone.localdate() - dt.timedelta(weeks=1)
     return services.health_recompute(partnership_ids=list(ids), since=since).snapshots
+
+
+@task()
+def recompute_partnership(partnership_id: int) -> int:
+    """After both sides agree new weights or bands: recompute the partnership's whole history with them."""
+    return services.health_recompute(partnership_ids=[partnership_id]).snapshots

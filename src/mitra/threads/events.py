@@ -27,6 +27,8 @@ KIND_LABELS: dict[str, Any] = {
     "measurement": _("measurement"),
     "risk": _("risk"),
     "plan": _("business plan"),
+    "alert": _("health alert"),
+    "health_settings": _("health weights"),
     "comment": _("comment"),
 }
 
@@ -56,6 +58,11 @@ VERB_LABELS: dict[str, Any] = {
     "published": _("published"),
     "opened": _("opened"),
     "agreed": _("agreed to"),
+    "proposed": _("proposed"),
+    "withdrawn": _("withdrew"),
+    "declined": _("declined"),
+    "raised": _("raised"),
+    "adopted": _("adopted the playbook of"),
     "occurred": _("reported as happened"),
     "reviewed": _("reviewed"),
 }

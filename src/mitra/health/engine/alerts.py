@@ -105,7 +105,8 @@ def conditions(
         part["value"] = value[mask].astype("float64")
         parts.append(part)
 
-    red = params.bands.red_below
+    # each partnership's agreed red threshold when the snapshots carry it (``compute_health`` adds it)
+    red = snap.get("red_below", params.bands.red_below)
     for d in DIMENSIONS:
         add(snap[d] < red, DIMENSION_RED, f"{DIMENSION_RED}.{d}", MEDIUM, snap[d], dimension=d)
 

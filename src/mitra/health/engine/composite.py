@@ -107,10 +107,34 @@ def composite(dimensions: pd.DataFrame, weights: np.ndarray) -> pd.Series:
     return pd.Series(mean, index=dimensions.index, name="score")
 
 
-def band(scores: pd.Series, bands: Bands = DEFAULT_BANDS) -> pd.Series:
+def band_matrix(
+    partnership_ids: pd.Series, default: Bands = DEFAULT_BANDS, per_partnership: pd.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``red_below`` and ``green_from`` per row: ``per_partnership`` (indexed by partnership_id, columns
+    ``red_below`` and ``green_from``) where it has the partnership, ``default`` otherwise."""
+    red = np.full(len(partnership_ids), default.red_below, dtype="float64")
+    green = np.full(len(partnership_ids), default.green_from, dtype="float64")
+    if per_partnership is not None and len(per_partnership):
+        table = per_partnership[["red_below", "green_from"]].astype("float64")
+        r, g = table["red_below"].to_numpy(), table["green_from"].to_numpy()
+        if not (np.isfinite(r).all() and np.isfinite(g).all() and ((r >= 0) & (r <= g) & (g <= 100)).all()):
+            raise ValueError("per-partnership bands need 0 <= red_below <= green_from <= 100")
+        pos = table.index.get_indexer(partnership_ids.to_numpy())
+        found = pos >= 0
+        red[found], green[found] = r[pos[found]], g[pos[found]]
+    return red, green
+
+
+def band(
+    scores: pd.Series,
+    bands: Bands = DEFAULT_BANDS,
+    thresholds: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.Series:
+    """The colour band of each score; ``thresholds`` (red_below, green_from per row) override ``bands``."""
     values = scores.to_numpy(dtype="float64")
+    red, green = thresholds if thresholds is not None else (bands.red_below, bands.green_from)
     out = np.select(
-        [np.isnan(values), values < bands.red_below, values < bands.green_from],
+        [np.isnan(values), values < red, values < green],
         [NO_DATA, RED, AMBER],
         default=GREEN,
     )

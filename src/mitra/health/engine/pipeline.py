@@ -24,6 +24,7 @@ from mitra.health.engine.alerts import ALERT_METRIC_COLUMNS
 from mitra.health.engine.composite import (
     HealthParams,
     band,
+    band_matrix,
     composite,
     contribution_terms,
     drivers,
@@ -39,6 +40,8 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = (
     "band",
     "delta_1w",
     "delta_4w",
+    "red_below",
+    "green_from",
     *DIMENSIONS,
     *ALERT_METRIC_COLUMNS,
 )
@@ -55,9 +58,11 @@ def compute_health(
     metrics: pd.DataFrame,
     params: HealthParams | None = None,
     weights: pd.DataFrame | None = None,
+    bands: pd.DataFrame | None = None,
 ) -> HealthResult:
     """Score a metrics frame. ``weights``: per-partnership dimension weights (index partnership_id,
-    one column per dimension); partnerships without a row use ``params.weights``."""
+    one column per dimension); ``bands``: per-partnership ``red_below``/``green_from`` (same index);
+    partnerships without a row use ``params.weights`` and ``params.bands``."""
     params = params or HealthParams()
     m = validate(metrics)
     scored = score_dimensions(m)
@@ -65,7 +70,9 @@ def compute_health(
     w = weight_matrix(dims["partnership_id"], params.weights, weights)
     snap = dims[[*KEYS, *DIMENSIONS]].copy()
     snap["score"] = composite(dims, w)
-    snap["band"] = band(snap["score"], params.bands)
+    thresholds = band_matrix(dims["partnership_id"], params.bands, bands)
+    snap["red_below"], snap["green_from"] = thresholds
+    snap["band"] = band(snap["score"], thresholds=thresholds)
     snap[["delta_1w", "delta_4w"]] = trend(snap)
     for col in ALERT_METRIC_COLUMNS:
         snap[col] = m[col].to_numpy()
