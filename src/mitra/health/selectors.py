@@ -98,7 +98,7 @@ def health_settings(actor: Actor, partnership_id: int) -> HealthSettingsView:
         .first()
     )
     if row is None:
-        row = HealthSettings(partnership=partnership, version=0)
+        row = HealthSettings(partnership=partnership)
     total = sum(float(v) for v in row.weights.values()) or 1.0
     mine = side_of(actor, partnership)
     return HealthSettingsView(
