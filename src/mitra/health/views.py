@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from mitra.health.engine import DIMENSIONS
 from mitra.health.labels import BAND_LABELS, PRIORITY_LABELS, SIDE_LABELS, dimension_label
 from mitra.health.messages import TYPE_LABELS, alert_message
 from mitra.health.templatetags.health_web import decimal, driver_view, score
+from mitra.partnerships.selectors import people_of
 from mitra.partnerships.views import workspace_context
 from mitra.web import formatting
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, posted_version
@@ -38,6 +40,8 @@ def _week(day: Any) -> str:
 
 # --- the portfolio ----------------------------------------------------------------------------------
 
+PORTFOLIO_PAGE_SIZE = 50
+
 
 @login_required
 @domain_errors
@@ -47,7 +51,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if sort not in forms.SORTS:
         sort = "score"
     descending = request.GET.get("dir", "asc") == "desc"
-    rows = selectors.portfolio(actor, sort=sort, descending=descending)
+    page = Paginator(
+        selectors.portfolio_queryset(actor, sort=sort, descending=descending), PORTFOLIO_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = selectors.portfolio_rows(actor, list(page.object_list))
     labels = {
         "partner": _("Partner"),
         "score": _("Score"),
@@ -88,6 +95,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "rows": view_rows,
             "headers": headers,
             "scored": any(r.score is not None for r in rows),
+            "page": page,
+            "query_string": f"sort={sort}&dir={'desc' if descending else 'asc'}",
             "sort": sort,
             "descending": descending,
         },
@@ -233,8 +242,13 @@ def alert_adopt(request: HttpRequest, pk: int, alert_id: int) -> HttpResponse:
     context = workspace_context(actor, pk, tab="health")
     alert = _with_text(selectors.alert_get(actor, pk, alert_id))
     if request.method == "POST":
+        owners = {
+            side: int(request.POST[f"owner_{side}"])
+            for side in ("supplier", "customer")
+            if request.POST.get(f"owner_{side}", "").isdigit()
+        }
         try:
-            created = services.health_alert_adopt(actor, partnership_id=pk, alert_id=alert_id)
+            created = services.health_alert_adopt(actor, partnership_id=pk, alert_id=alert_id, owners=owners)
         except (Conflict, Invalid) as exc:
             messages.error(request, invalid_text(exc) if isinstance(exc, Invalid) else exc.message)
         else:
@@ -248,13 +262,25 @@ def alert_adopt(request: HttpRequest, pk: int, alert_id: int) -> HttpResponse:
                 % {"count": len(created)},
             )
             return _back(pk, "#alerts")
+    suggested = selectors.alert_suggestions(alert, actor)
+    chosen = {s.owner_side: s.owner.pk if s.owner else None for s in suggested}
+    for side in chosen:
+        if request.POST.get(f"owner_{side}", "").isdigit():
+            chosen[side] = int(request.POST[f"owner_{side}"])
     context.update(
         alert=alert,
         priority_label=PRIORITY_LABELS.get(alert.priority, alert.priority),
-        suggestions=[
-            {"s": s, "side_label": SIDE_LABELS.get(s.owner_side, s.owner_side)}
-            for s in selectors.alert_suggestions(alert, actor)
+        owner_choices=[
+            {
+                "side": side,
+                "label": SIDE_LABELS.get(side, side),
+                "chosen": chosen[side],
+                "people": people_of(context["p"], side),
+            }
+            for side in ("supplier", "customer")
+            if side in chosen
         ],
+        suggestions=[{"s": s, "side_label": SIDE_LABELS.get(s.owner_side, s.owner_side)} for s in suggested],
     )
     return render(request, "health/adopt.html", context)
 

@@ -378,3 +378,57 @@ def test_the_partnership_overview_has_a_health_card(client, world):
     assert "The health score fell 16 points within two weeks." in card
     empty = get(client, world.supplier_admin, f"/partnerships/{world.partnership.pk}/")
     assert 'data-testid="health-card"' in empty
+
+
+def test_the_portfolio_is_paged_and_keeps_the_sort(client, world, monkeypatch):
+    from mitra.health import views
+
+    monkeypatch.setattr(views, "PORTFOLIO_PAGE_SIZE", 1)
+    other = f.OrganisationFactory(name="CV Aneka Pangan")
+    second = f.PartnershipFactory(supplier=world.supplier, customer=other)
+    snapshots(world.partnership, [80])
+    snapshots(second, [45])
+    client.force_login(world.supplier_admin.user)
+    client.cookies["mitra_language"] = "en"
+    first = client.get("/health/?sort=score&dir=desc").content.decode()
+    assert world.customer.name in first and other.name not in first
+    assert 'href="?sort=score&amp;dir=desc&amp;page=2"' in first
+    assert "Page 1 of 2 (2 partnerships)" in first
+    page_two = client.get("/health/?sort=score&dir=desc&page=2").content.decode()
+    assert other.name in page_two and world.customer.name not in page_two
+
+
+def test_adopting_with_chosen_owners(client, world):
+    snapshots(world.partnership, [60])
+    item = alert(world.partnership)
+    html = get(client, world.supplier_admin, health(world) + f"alerts/{item.pk}/adopt/")
+    assert 'name="owner_supplier"' in html and 'name="owner_customer"' in html
+    # the customer's select offers the customer's members only
+    customer_select = html.split('name="owner_customer"')[1].split("</select>")[0]
+    assert f'value="{world.customer_member.pk}"' in customer_select
+    assert f'value="{world.supplier_member.pk}"' not in customer_select
+    response = client.post(
+        health(world) + f"alerts/{item.pk}/adopt/",
+        {"owner_supplier": world.supplier_member.pk, "owner_customer": world.customer_member.pk},
+        follow=True,
+    )
+    assert "Playbook adopted: 2 commitments created." in response.content.decode()
+    owners = dict(Commitment.objects.values_list("owner_side", "owner_id"))
+    assert owners == {"supplier": world.supplier_member.pk, "customer": world.customer_member.pk}
+
+
+def test_adopting_with_an_owner_of_the_wrong_side_says_why_and_creates_nothing(client, world):
+    snapshots(world.partnership, [60])
+    item = alert(world.partnership)
+    client.force_login(world.supplier_admin.user)
+    client.cookies["mitra_language"] = "en"
+    response = client.post(
+        health(world) + f"alerts/{item.pk}/adopt/",
+        {"owner_supplier": world.supplier_member.pk, "owner_customer": world.supplier_member.pk},
+    )
+    assert response.status_code == 200
+    assert (
+        "must be a member of the customer" in response.content.decode()
+        or "Choose an active member" in response.content.decode()
+    )
+    assert Commitment.objects.count() == 0
