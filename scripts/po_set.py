@@ -33,7 +33,8 @@ def _quote(keyword: str, value: str) -> list[str]:
 
 def main(catalogue: str, translations: str) -> None:
     with open(translations, "rb") as f:
-        wanted = {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
+        # plural entries are keyed by their singular msgid; their value is the tuple of msgstr[n]
+        wanted = {(m.id[0] if isinstance(m.id, tuple) else m.id): m.string for m in read_po(f) if m.id}
     path = Path(catalogue)
     blocks = path.read_text().split("\n\n")
     done = set()
@@ -50,7 +51,12 @@ def main(catalogue: str, translations: str) -> None:
             if line.startswith("msgstr"):
                 break
             msgid_lines.append(line)
-        blocks[i] = "\n".join(kept + msgid_lines + _quote("msgstr", wanted[msgid]))
+        value = wanted[msgid]
+        if isinstance(value, tuple):
+            strings = [line for n, text in enumerate(value) for line in _quote(f"msgstr[{n}]", text)]
+        else:
+            strings = _quote("msgstr", value)
+        blocks[i] = "\n".join(kept + msgid_lines + strings)
         done.add(msgid)
     missing = set(wanted) - done
     if missing:
