@@ -432,3 +432,11 @@ def test_adopting_with_an_owner_of_the_wrong_side_says_why_and_creates_nothing(c
         or "Choose an active member" in response.content.decode()
     )
     assert Commitment.objects.count() == 0
+
+
+def test_the_portfolio_marks_partnerships_that_are_not_active(client, world):
+    snapshots(world.partnership, [70])
+    Partnership.objects.filter(pk=world.partnership.pk).update(status="paused")
+    html = get(client, world.supplier_admin, "/health/")
+    row = html.split('data-testid="portfolio-row"')[1].split("</tr>")[0]
+    assert "badge--paused" in row and "Paused" in row
