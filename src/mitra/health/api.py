@@ -1,6 +1,7 @@
 """The health API: /api/v1/partnerships/{partnership_id}/health… and /api/v1/portfolio.
 
-Both sides of a partnership get the same bytes for its health, settings and alerts.
+Both sides of a partnership get the same bytes for its health, its settings and its alert lists; only an
+alert's playbook suggestions depend on the reader (their own side's default owner is the reader).
 """
 
 from typing import Annotated, Any, Literal

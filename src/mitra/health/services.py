@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Membership
@@ -27,7 +28,7 @@ from mitra.core.errors import Conflict, Invalid, NotFound
 from mitra.core.history import records_actor
 from mitra.core.jobs import enqueue_on_commit
 from mitra.core.services import check_version, require_writer
-from mitra.core.tenancy import Actor
+from mitra.core.tenancy import Actor, restrict
 from mitra.health.engine import DIMENSIONS, Bands, HealthParams, compute_health
 from mitra.health.engine import alerts as rules
 from mitra.health.io import load_metrics, monday
@@ -96,13 +97,16 @@ def health_recompute(
                 row.weights = agreed.get(row.partnership_id, row.weights)
         current = rules.conditions(result.snapshots, week=pd.Timestamp(monday(until)))
         current = current[current["partnership_id"].isin(list(alerting))]
+        live = [pk for pk in chunk if pk in alerting]
         with transaction.atomic():
             doomed = HealthSnapshot.objects.filter(partnership_id__in=chunk, week__lte=monday(until))
             if since:
                 doomed = doomed.filter(week__gte=monday(since))
             doomed.delete()
             HealthSnapshot.objects.bulk_create(rows, batch_size=1000)
-            n_open, n_closed = _reconcile_alerts(chunk, current)
+            n_closed = close_alerts_of_ended(set(chunk) - alerting)
+            n_open, n_cleared = _reconcile_alerts(live, current)
+            n_closed += n_cleared
         written += len(rows)
         opened += n_open
         closed += n_closed
@@ -136,6 +140,16 @@ def _agreed(partnership_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
         dtype="float64",
     )
     return weights, bands
+
+
+def close_alerts_of_ended(partnership_ids: Iterable[int] | None = None) -> int:
+    """Close the active alerts of ended partnerships (of ``partnership_ids``, or all): nobody acts on them."""
+    doomed = HealthAlert.objects.filter(status__in=ACTIVE_ALERT_STATUSES).exclude(
+        partnership__status__in=ALERTING_STATUSES
+    )
+    if partnership_ids is not None:
+        doomed = doomed.filter(partnership_id__in=list(partnership_ids))
+    return doomed.update(status=AlertStatus.CLOSED, closed_at=timezone.now(), closed_why="ended")
 
 
 def _reconcile_alerts(partnership_ids: list[int], current: pd.DataFrame) -> tuple[int, int]:
@@ -178,22 +192,29 @@ def _reconcile_alerts(partnership_ids: list[int], current: pd.DataFrame) -> tupl
     HealthAlert.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
     if fresh:
         raised = HealthAlert.objects.filter(partnership_id__in=partnership_ids, opened_at=now)
-        Event.objects.bulk_create(
-            [
-                Event(
-                    partnership_id=a.partnership_id,
-                    kind="alert",
-                    object_id=a.pk,
-                    verb="raised",
-                    title=alert_message(a)[:200],
-                    url=a.get_absolute_url(),
-                    at=now,
-                )
-                for a in raised
-            ],
-            batch_size=500,
-        )
+        # the system writes these: in the site's language, whichever language the job runs in
+        with translation.override(settings.LANGUAGE_CODE):
+            _record_raised(raised, now)
     return len(fresh), closed
+
+
+def _record_raised(raised: Any, now: dt.datetime) -> None:
+    """Put each new alert on its partnership's timeline."""
+    Event.objects.bulk_create(
+        [
+            Event(
+                partnership_id=a.partnership_id,
+                kind="alert",
+                object_id=a.pk,
+                verb="raised",
+                title=alert_message(a)[:200],
+                url=a.get_absolute_url(),
+                at=now,
+            )
+            for a in raised
+        ],
+        batch_size=500,
+    )
 
 
 def _alert_fields(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -283,8 +304,19 @@ def health_settings_propose(
     side = side_of(actor, partnership)
     row = settings_for_update(partnership)
     check_version(row, version)
-    cleaned = clean_weights(weights)
-    red, green = clean_bands(red_below, green_from)
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, float] = {}
+    red = green = 0.0
+    try:
+        cleaned = clean_weights(weights)
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        red, green = clean_bands(red_below, green_from)
+    except Invalid as exc:
+        errors.update(exc.errors)
+    if errors:  # every field's error at once
+        raise Invalid(errors)
     note = (note or "").strip()
     if len(note) > 500:
         raise Invalid({"note": [_("Keep the note under 500 characters.")]})
@@ -440,7 +472,7 @@ def suggested_commitments(alert: HealthAlert, actor: Actor) -> list[Suggested]:
 def _default_owners(partnership: Partnership, actor: Actor) -> dict[str, Membership | None]:
     mine = side_of(actor, partnership)
     bridge = (
-        Bridge.objects.filter(partnership=partnership)
+        restrict(Bridge.objects.filter(partnership=partnership), actor)
         .select_related("supplier_owner__user", "customer_owner__user")
         .order_by("created_at", "pk")
         .first()

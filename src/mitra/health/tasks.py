@@ -13,11 +13,14 @@ from mitra.partnerships.models import Partnership, Status
 
 @task()
 def recompute_current_week() -> int:
-    """Weekly: recompute last week's and this week's snapshots of every active or paused partnership.
-    Returns how many snapshots were written."""
+    """Weekly: recompute last week's and this week's snapshots of every active or paused partnership and
+    reconcile their alerts; close the alerts of partnerships that ended since. Returns how many snapshots
+    were written."""
     ids = Partnership.objects.filter(status__in=[Status.ACTIVE, Status.PAUSED]).values_list("pk", flat=True)
     since = timezone.localdate() - dt.timedelta(weeks=1)
-    return services.health_recompute(partnership_ids=list(ids), since=since).snapshots
+    written = services.health_recompute(partnership_ids=list(ids), since=since).snapshots
+    services.close_alerts_of_ended()
+    return written
 
 
 @task()

@@ -27,6 +27,7 @@ from mitra.health.messages import TYPE_LABELS, alert_message
 from mitra.health.templatetags.health_web import decimal, driver_view, score
 from mitra.partnerships.selectors import people_of
 from mitra.partnerships.views import workspace_context
+from mitra.partnerships.workspace import shared_partnership, side_of
 from mitra.web import formatting
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, posted_version
 
@@ -78,10 +79,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     view_rows = [
         {
             "row": row,
-            "spark": charts.sparkline(
-                row.sparkline,
-                label=_("Health score, last %(n)s weeks") % {"n": len(row.sparkline)},
-            ),
+            "spark": charts.sparkline(row.sparkline, label=_spark_label(row)),
             "driver": driver_view(row.top_driver, row.partnership.pk),
             "side_label": SIDE_LABELS.get(row.side, row.side),
             "priority_label": PRIORITY_LABELS.get(row.top_priority or "", ""),
@@ -94,13 +92,28 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         {
             "rows": view_rows,
             "headers": headers,
-            "scored": any(r.score is not None for r in rows),
+            "scored": page.paginator.object_list.filter(latest_score__isnull=False).exists(),
             "page": page,
             "query_string": f"sort={sort}&dir={'desc' if descending else 'asc'}",
             "sort": sort,
             "descending": descending,
         },
     )
+
+
+def _spark_label(row: Any) -> str:
+    known = [s for _w, s in row.sparkline if s is not None]
+    if not known:
+        return _("%(partner)s: no health score in the last %(n)s weeks") % {
+            "partner": row.partner.name,
+            "n": len(row.sparkline),
+        }
+    return _("%(partner)s: health score over %(n)s weeks, from %(first)s to %(last)s") % {
+        "partner": row.partner.name,
+        "n": len(row.sparkline),
+        "first": score(known[0]),
+        "last": score(known[-1]),
+    }
 
 
 # --- a partnership's health -------------------------------------------------------------------------
@@ -241,6 +254,8 @@ def alert_adopt(request: HttpRequest, pk: int, alert_id: int) -> HttpResponse:
     actor = actor_of(request)
     context = workspace_context(actor, pk, tab="health")
     alert = _with_text(selectors.alert_get(actor, pk, alert_id))
+    errors: dict[str, list[str]] = {}
+    status = 200
     if request.method == "POST":
         owners = {
             side: int(request.POST[f"owner_{side}"])
@@ -249,8 +264,13 @@ def alert_adopt(request: HttpRequest, pk: int, alert_id: int) -> HttpResponse:
         }
         try:
             created = services.health_alert_adopt(actor, partnership_id=pk, alert_id=alert_id, owners=owners)
-        except (Conflict, Invalid) as exc:
-            messages.error(request, invalid_text(exc) if isinstance(exc, Invalid) else exc.message)
+        except Invalid as exc:
+            # owners.<side> errors go next to that side's choice, anything else on top of the form
+            errors = {key.split(".", 1)[-1]: msgs for key, msgs in exc.errors.items()}
+            status = 400
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            status = 409
         else:
             messages.success(
                 request,
@@ -275,14 +295,16 @@ def alert_adopt(request: HttpRequest, pk: int, alert_id: int) -> HttpResponse:
                 "side": side,
                 "label": SIDE_LABELS.get(side, side),
                 "chosen": chosen[side],
+                "errors": errors.pop(side, []),
                 "people": people_of(context["p"], side),
             }
             for side in ("supplier", "customer")
             if side in chosen
         ],
         suggestions=[{"s": s, "side_label": SIDE_LABELS.get(s.owner_side, s.owner_side)} for s in suggested],
+        form_errors=[m for msgs in errors.values() for m in msgs],
     )
-    return render(request, "health/adopt.html", context)
+    return render(request, "health/adopt.html", context, status=status)
 
 
 @login_required
@@ -306,6 +328,10 @@ def weights_propose(request: HttpRequest, pk: int) -> HttpResponse:
         except Invalid as exc:
             add_invalid(form, exc, WEIGHT_ALIASES)
         except Conflict as exc:
+            # keep what was typed, but against the current version, so a second submit can go through
+            current = selectors.health_settings(actor, pk).version
+            form = forms.WeightsForm({**request.POST.dict(), "version": current})
+            form.is_valid()
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Weights proposed. The other side can now agree or decline."))
@@ -321,15 +347,19 @@ def _answer(request: HttpRequest, pk: int, *, agree: bool) -> HttpResponse:
         messages.error(request, _("The page was out of date. Look again and retry."))
         return _back(pk, "#weights")
     service = services.health_settings_agree if agree else services.health_settings_decline
+    own = selectors.health_settings(actor, pk).proposed_by_side == side_of(
+        actor, shared_partnership(actor, pk)
+    )
     try:
         service(actor, partnership_id=pk, version=version)
     except (Conflict, Invalid) as exc:
         messages.error(request, invalid_text(exc) if isinstance(exc, Invalid) else exc.message)
     else:
-        messages.success(
-            request,
-            _("Weights agreed. The scores are recomputed with them.") if agree else _("Proposal declined."),
-        )
+        if agree:
+            done = _("Weights agreed. The scores are recomputed with them.")
+        else:
+            done = _("Proposal withdrawn.") if own else _("Proposal declined.")
+        messages.success(request, done)
     return _back(pk, "#weights")
 
 

@@ -89,6 +89,44 @@ def test_alerts_of_an_ended_partnership_close(world, scored):
     scored.save(update_fields=["status"])
     health_recompute(partnership_ids=[scored.pk], until=UNTIL)
     assert not active(scored)
+    assert set(HealthAlert.objects.values_list("closed_why", flat=True)) == {"ended"}
+
+
+def test_the_weekly_job_closes_the_alerts_of_partnerships_that_ended(world, scored):
+    from mitra.health import tasks
+
+    health_recompute(partnership_ids=[scored.pk], until=UNTIL)
+    assert active(scored)
+    type(scored).objects.filter(pk=scored.pk).update(status="ended")
+    tasks.recompute_current_week.call()  # only active and paused partnerships are recomputed ...
+    assert not active(scored)  # ... but the ended one's alerts close all the same
+
+
+def test_the_default_owner_comes_from_a_bridge_the_adopter_can_see(world, scored):
+    hidden_owner = f.member(world.customer, "member", "hidden@ritel.test")
+    hidden = f.BridgeFactory(
+        partnership=scored,
+        supplier_department=world.supplier_finance,
+        customer_department=world.customer_purchasing,
+        supplier_owner=world.supplier_member,
+        customer_owner=hidden_owner,
+        restricted_department=world.supplier_finance,
+    )
+    type(hidden).objects.filter(pk=hidden.pk).update(created_at=at("2025-12-01"))  # the oldest bridge
+    alert = HealthAlert.objects.create(  # two bridges now: raised by hand
+        partnership=scored,
+        type="single_threaded",
+        reason="single_threaded",
+        priority="medium",
+        week=dt.date(2026, 3, 23),
+        opened_week=dt.date(2026, 3, 23),
+    )
+    sales = f.actor(world.supplier_admin)
+    outsider = f.member(world.supplier, "member", "sales2@sumber.test", [world.supplier_sales])
+    seen_by_sales = selectors.alert_suggestions(alert, f.actor(outsider))
+    assert {s.owner.pk for s in seen_by_sales if s.owner_side == "customer"} == {world.customer_admin.pk}
+    seen_by_admin = selectors.alert_suggestions(alert, sales)  # admins see every bridge
+    assert {s.owner.pk for s in seen_by_admin if s.owner_side == "customer"} == {hidden_owner.pk}
 
 
 def test_an_agreed_red_threshold_applies_to_the_band_and_the_dimension_alerts(world, scored):

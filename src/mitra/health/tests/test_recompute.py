@@ -95,7 +95,8 @@ def test_command_prints_progress_and_a_summary(p):
     assert "  0/1 partnerships\n" in text
     assert "  1/1 partnerships\n" in text
     assert "\r" not in text  # not a terminal: plain lines
-    assert "snapshots written for 1 partnerships over" in text
+    assert "snapshots written for 1 partnership over" in text
+    assert "Alerts: " in text and " opened, " in text
     weeks = (monday(timezone.localdate()) - dt.date(2026, 3, 2)).days // 7 + 1
     assert HealthSnapshot.objects.count() == weeks
 
@@ -134,7 +135,17 @@ def test_command_updates_the_progress_line_in_place_on_a_terminal(p):
     call_command("health", "recompute", "--partnership", str(p.pk), stdout=out)
     text = out.getvalue()
     assert "\r  0/1 partnerships\r  1/1 partnerships\n" in text
-    assert "snapshots written" in text.splitlines()[-1]
+    assert "snapshots written" in text.splitlines()[-2]
+    assert text.splitlines()[-1].startswith("Alerts: ")
+
+
+def test_command_refuses_an_unknown_partnership(p):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--partnership") as exc:
+        call_command("health", "recompute", "--partnership", str(p.pk), "--partnership", "999999")
+    assert "999999" in str(exc.value)
+    assert HealthSnapshot.objects.count() == 0  # nothing written
 
 
 @pytest.mark.django_db

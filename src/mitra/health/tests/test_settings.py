@@ -135,3 +135,9 @@ def test_strangers_and_viewers(world):
         propose(world, who="foreign_admin")
     with pytest.raises(PermissionDenied):
         propose(world, who="supplier_viewer")
+
+
+def test_bad_weights_and_bad_bands_are_reported_together(world):
+    with pytest.raises(Invalid) as exc:
+        propose(world, weights={**EVEN, "breadth": -3}, red=90, green=10)
+    assert {"weights.breadth", "green_from"} <= set(exc.value.errors)

@@ -263,6 +263,7 @@ def test_acknowledging_an_alert_from_the_page(client, world):
     snapshots(world.partnership, [60])
     item = alert(world.partnership)
     client.force_login(world.customer_member.user)
+    client.cookies["mitra_language"] = "en"
     response = client.post(health(world) + f"alerts/{item.pk}/acknowledge/", follow=True)
     assert response.status_code == 200 and "Alert acknowledged." in response.content.decode()
     item.refresh_from_db()
@@ -426,11 +427,11 @@ def test_adopting_with_an_owner_of_the_wrong_side_says_why_and_creates_nothing(c
         health(world) + f"alerts/{item.pk}/adopt/",
         {"owner_supplier": world.supplier_member.pk, "owner_customer": world.supplier_member.pk},
     )
-    assert response.status_code == 200
-    assert (
-        "must be a member of the customer" in response.content.decode()
-        or "Choose an active member" in response.content.decode()
-    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    customer_field = html.split('name="owner_customer"')[1].split("</div>")[0]
+    assert "must be a member of the customer" in customer_field  # next to the customer's choice
+    assert 'aria-invalid="true"' in html.split('name="owner_customer"')[1].split(">")[0]
     assert Commitment.objects.count() == 0
 
 
@@ -440,3 +441,30 @@ def test_the_portfolio_marks_partnerships_that_are_not_active(client, world):
     html = get(client, world.supplier_admin, "/health/")
     row = html.split('data-testid="portfolio-row"')[1].split("</tr>")[0]
     assert "badge--paused" in row and "Paused" in row
+
+
+def test_a_closed_alert_offers_no_adoption(client, world):
+    snapshots(world.partnership, [60])
+    item = alert(world.partnership, status="closed", closed_why="cleared")
+    html = get(client, world.supplier_admin, health(world) + f"alerts/{item.pk}/adopt/")
+    assert "Adopt these commitments" not in html
+    assert "This alert has closed" in html
+
+
+def test_the_proposing_side_can_withdraw_from_the_page(client, world):
+    from mitra.health import services
+
+    snapshots(world.partnership, [60])
+    services.health_settings_propose(
+        f.actor(world.supplier_admin),
+        partnership_id=world.partnership.pk,
+        weights={d: 10 for d in WEIGHTS},
+        red_below=40,
+        green_from=75,
+    )
+    html = get(client, world.supplier_member, health(world))
+    assert "Withdraw the proposal" in html
+    row = HealthSettings.objects.get()
+    response = client.post(health(world) + "weights/decline/", {"version": row.version}, follow=True)
+    assert "Proposal withdrawn." in response.content.decode()
+    assert HealthSettings.objects.get().proposed_weights is None

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from mitra.accounts.models import Organisation
 from mitra.health.backtesting import BacktestReport, run_backtest
 from mitra.health.services import health_recompute
-from mitra.partnerships.models import Status
+from mitra.partnerships.models import SHARED_STATUSES, Partnership, Status
 from mitra.web.formatting import babel_locale
 
 # What practitioners report for vendor health scores backtested the same way (AUC).
@@ -175,21 +175,44 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"  {line}")
 
-        result = health_recompute(
-            partnership_ids=options["partnership"], since=options["since"], progress=progress
-        )
+        wanted = options["partnership"]
+        if wanted:
+            known = set(
+                Partnership.objects.filter(pk__in=wanted, status__in=SHARED_STATUSES).values_list(
+                    "pk", flat=True
+                )
+            )
+            unknown = sorted(set(wanted) - known)
+            if unknown:
+                raise CommandError(
+                    _("--partnership: no partnership with a workspace has the id(s) %(ids)s.")
+                    % {"ids": ", ".join(map(str, unknown))}
+                )
+        result = health_recompute(partnership_ids=wanted, since=options["since"], progress=progress)
         if tty:
             self.stdout.write("")
         self.stdout.write(
-            _(
-                "%(snapshots)d snapshots written for %(partnerships)d partnerships over %(weeks)d weeks in %(seconds).1f s."
+            ngettext(
+                "%(snapshots)d snapshot written",
+                "%(snapshots)d snapshots written",
+                result.snapshots,
             )
-            % {
-                "snapshots": result.snapshots,
-                "partnerships": result.partnerships,
-                "weeks": result.weeks,
-                "seconds": time.monotonic() - started,
-            }
+            % {"snapshots": result.snapshots}
+            + " "
+            + ngettext(
+                "for %(partnerships)d partnership",
+                "for %(partnerships)d partnerships",
+                result.partnerships,
+            )
+            % {"partnerships": result.partnerships}
+            + " "
+            + ngettext("over %(weeks)d week", "over %(weeks)d weeks", result.weeks) % {"weeks": result.weeks}
+            + " "
+            + _("in %(seconds).1f s.") % {"seconds": time.monotonic() - started}
+        )
+        self.stdout.write(
+            _("Alerts: %(opened)d opened, %(closed)d closed.")
+            % {"opened": result.alerts_opened, "closed": result.alerts_closed}
         )
 
     def backtest(self, options: dict[str, Any]) -> None:
