@@ -1,7 +1,9 @@
 """Two years of cases for every partnership of the demo: 3–15 each, most closed with the customer's
 confirmation, a few disputed, some still open (and a few of those past their SLA). Each partnership has one
 or two root causes that keep coming back, so that "recurring" shows; a few cases were anticipated by a risk
-of the same partnership (``ctx.shared["risks"]``). Shares ``ctx.shared["cases"]``."""
+of the same partnership (``ctx.shared["risks"]``). A lost partnership's cases stop at its loss
+(``ctx.end_of``); a souring one has more of them, and more disputed, as the loss nears (``ctx.strain``).
+Shares ``ctx.shared["cases"]``."""
 
 from __future__ import annotations
 
@@ -156,12 +158,21 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
     plans: list[dict[str, Any]] = []
     writers = {org: [m for m in people if m.can_write] for org, people in ctx.people.items()}
     for p in ctx.partnerships:
+        upto = ctx.until(p)  # a lost partnership's history stops at its loss
         start = ctx.start_of(p)
-        span = max((ctx.today - start).days, 1)
+        span = max((upto.today - start).days, 1)
         favourites = rng.sample([rc.value for rc in CaseRootCause if rc != CaseRootCause.UNKNOWN], 2)
-        for _ in range(rng.randint(low, high)):
-            raised_on = start + dt.timedelta(days=rng.randint(0, span))
-            plans.append(_plan(ctx, writers, p, raised_on, favourites, risks_of.get(p.pk, [])))
+        days = [start + dt.timedelta(days=rng.randint(0, span)) for _ in range(rng.randint(low, high))]
+        souring = ctx.souring.get(p.pk, 0)
+        if souring:
+            # A souring partnership's last months bring more cases.
+            first = upto.today - dt.timedelta(days=souring)
+            days += [
+                first + dt.timedelta(days=int(souring * rng.random() ** 0.5))
+                for _ in range(rng.randint(2, 4))
+            ]
+        for raised_on in days:
+            plans.append(_plan(upto, writers, p, raised_on, favourites, risks_of.get(p.pk, [])))
 
     cases = [plan["case"] for plan in plans]
     options: list[CaseOption] = []
@@ -230,7 +241,8 @@ def _plan(
         status = CaseStatus.OPEN if roll < 0.6 else CaseStatus.IN_PROGRESS
     if p.status == "ended" and status != CaseStatus.CLOSED and age_days > 7:
         status = CaseStatus.CLOSED
-    disputes = 1 if status != CaseStatus.OPEN and rng.random() < 0.12 else 0
+    strain = ctx.strain(p, raised_on)
+    disputes = 1 if status != CaseStatus.OPEN and rng.random() < 0.12 + 0.5 * strain else 0
     if status == CaseStatus.IN_PROGRESS and age_days > 45:
         disputes = max(disputes, 1)  # still being argued about
 
@@ -256,7 +268,9 @@ def _plan(
     # The supplier usually resolves within the SLA; sometimes later. A disputed case was resolved twice.
     latest = ctx.now - dt.timedelta(hours=1)
     window = due - raised_at
-    first = raised_at + window * (rng.uniform(0.2, 0.9) if rng.random() < 0.8 else rng.uniform(1.1, 2.5))
+    first = raised_at + window * (
+        rng.uniform(0.2, 0.9) if rng.random() < 0.8 - 0.4 * strain else rng.uniform(1.1, 2.5)
+    )
     disputed_at = min(first + dt.timedelta(days=1), latest) if disputes else None
     resolved_at = min(first + dt.timedelta(days=rng.randint(2, 4)) if disputes else first, latest)
     closed_at = min(resolved_at + dt.timedelta(days=rng.randint(1, 6)), ctx.now - dt.timedelta(minutes=30))
@@ -310,7 +324,7 @@ def _plan(
         sla_due_at=due,
         sla_breached_at=max(due, resolved_at)
         if breached and is_resolved
-        else due + dt.timedelta(hours=1)
+        else min(due + dt.timedelta(hours=1), latest)
         if breached
         else None,
     )

@@ -3,7 +3,9 @@
 Each partnership gets 6–25 commitments over its history, from both sides, about 30% of them proactive.
 Most past ones were kept on time (and most of those acknowledged by the other side), some were delivered
 late after the daily job had marked them missed, some stayed missed and a few were cancelled; recent ones
-are open. Nothing open is past its due date: the daily job would have marked it missed.
+are open. Nothing open is past its due date: the daily job would have marked it missed. A lost
+partnership's promises stop at its loss (``ctx.end_of``); a souring one keeps fewer of them as the loss
+nears (``ctx.strain``).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ CANCEL_REASONS = [
     "Merged into another commitment.",
 ]
 
+LOSS_REASON = "Ditutup karena kemitraan dihentikan sementara atau berakhir."
+
 SITE_TZ = ZoneInfo(settings.TIME_ZONE)
 
 
@@ -90,6 +94,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
 
 
 def _plan(ctx: DemoContext, p: Partnership) -> list[Commitment]:
+    ctx = ctx.until(p)  # a lost partnership's history stops at its loss
     rng = ctx.rng
     start = ctx.start_of(p)
     span = max((ctx.today - start).days, 1)
@@ -126,7 +131,15 @@ def _plan(ctx: DemoContext, p: Partnership) -> list[Commitment]:
             created_at=created,
             updated_at=created,
         )
-        _settle(ctx, c, keeps[side])
+        # A souring partnership keeps fewer promises as its loss nears.
+        _settle(ctx, c, keeps[side] * (1 - 0.6 * ctx.strain(p, created_day)))
+        if ctx.is_lost(p) and c.status == CommitmentStatus.OPEN:
+            # Still open when the partnership was paused or ended: withdrawn with it (else the daily job
+            # would mark it missed long after the loss).
+            c.status = CommitmentStatus.CANCELLED
+            c.cancelled_at = max(ctx.now, c.created_at)
+            c.cancel_reason = LOSS_REASON
+            c.updated_at = c.cancelled_at
         c._history_date = c.updated_at  # type: ignore[attr-defined]
         c._history_user = c.created_by  # type: ignore[attr-defined]
         made.append(c)

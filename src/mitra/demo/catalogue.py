@@ -124,6 +124,8 @@ class CorePartnership:
     bridges: tuple[tuple[str, int], ...]
     reason: str = ""
     message: str = ""
+    # Paused/ended ones: "soured" (months of strain before the loss) or "sudden" (lost with no warning).
+    story: str = ""
 
 
 SIDOARJO = Place("Sidoarjo", "Jawa Timur", "Asia/Jakarta")
@@ -304,6 +306,7 @@ CORE_PARTNERSHIPS: tuple[CorePartnership, ...] = (
         goals="Distribusi eksklusif Sulawesi Selatan dengan target 600 toko.",
         bridges=((SALES, 30), (FINANCE, 14)),
         reason="Ditunda sampai tunggakan pembayaran 90 hari diselesaikan.",
+        story="soured",
     ),
     CorePartnership(
         supplier="cahaya_bersih",
@@ -316,6 +319,7 @@ CORE_PARTNERSHIPS: tuple[CorePartnership, ...] = (
         goals="Trial distribution of soap in East Java.",
         bridges=((SALES, 30),),
         reason="The distributor moved to its own private-label soap.",
+        story="sudden",
     ),
     CorePartnership(
         supplier="cahaya_bersih",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from faker import Faker
 
@@ -98,10 +98,34 @@ GOALS = (
     "Quarterly business review with both boards; one improvement initiative per quarter.",
     "Stok gudang distributor maksimum tiga minggu; order dari rencana bersama, bukan push order.",
 )
-REASONS = {
-    "paused": ("Menunggu penyelesaian tunggakan pembayaran.", "Paused while the new DC in Surabaya opens."),
-    "ended": ("Kontrak tidak diperpanjang.", "The customer moved the category to another supplier."),
+# Why a partnership was lost, by how it was lost: soured (a few months of strain first) or sudden (no warning).
+REASONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "paused": {
+        "soured": (
+            "Menunggu penyelesaian tunggakan pembayaran.",
+            "Paused after three quarters of late and short deliveries.",
+        ),
+        "sudden": (
+            "Paused while the new DC in Surabaya opens.",
+            "Ditunda: pelanggan sedang diakuisisi grup ritel lain.",
+        ),
+    },
+    "ended": {
+        "soured": (
+            "Kontrak tidak diperpanjang setelah keluhan mutu berulang.",
+            "Ended after repeated disputes over invoices and credit notes.",
+        ),
+        "sudden": (
+            "The customer moved the category to another supplier.",
+            "Perusahaan diakuisisi; kategori dipindahkan ke pemasok grup.",
+        ),
+    },
 }
+# The loss of a paused or ended partnership: between 3 and 12 months ago, at least ~6 months after its start.
+LOSS_DAYS_AGO = (90, 365)
+MIN_LIFE_DAYS = 180
+SOURED_SHARE = 2 / 3  # the others are lost suddenly, green until the end
+SOURING_DAYS = (120, 180)  # how long a souring partnership strains before it is lost
 
 
 @dataclass(frozen=True)
@@ -161,6 +185,12 @@ class PartnershipPlan:
     message: str
     reason: str
     bridges: tuple[BridgePlan, ...]
+    # Paused/ended ones: when that happened (days before the plan is written) and how long the partnership
+    # strained first (0: lost suddenly, with no warning). None/0 for the others.
+    lost_days_ago: int | None = None
+    souring_days: int = 0
+    # How long before its start the partnership was proposed.
+    proposed_days_before: int = 0
 
 
 @dataclass
@@ -404,9 +434,38 @@ class _Builder:
                     review_cadence_days=self.rng.choice((30, 60, 90, 90, 180)),
                     goals="\n".join(self.rng.sample(GOALS, self.rng.randint(1, 3))),
                     message="",
-                    reason=self.rng.choice(REASONS[status]) if status in REASONS else "",
+                    reason=self.rng.choice(REASONS[status]["sudden"]) if status in REASONS else "",
                     bridges=() if status == "proposed" else self.bridges(supplier, customer, wanted),
                 )
+            )
+
+    def losses(self) -> None:
+        """Give every paused or ended partnership its story: when it was lost, whether it soured first or
+        went suddenly, and a reason to match; and every partnership the day it was proposed. Drawn from a
+        second generator seeded from the plan's seed, so that the rest of a seed's world stays as it was."""
+        rng = random.Random(self.plan.seed * 104_729 + 31)
+        core_story = {(core.supplier, core.customer): core.story for core in c.CORE_PARTNERSHIPS}
+        for i, p in enumerate(self.plan.partnerships):
+            lead = rng.randint(5, 30)
+            if p.status not in REASONS:
+                self.plan.partnerships[i] = replace(p, proposed_days_before=lead)
+                continue
+            lost = rng.randint(*LOSS_DAYS_AGO)
+            start = p.start_days_ago
+            if start < lost + MIN_LIFE_DAYS:
+                start = lost + MIN_LIFE_DAYS + rng.randint(0, 60)
+            story = core_story.get((p.supplier, p.customer)) or (
+                "soured" if rng.random() < SOURED_SHARE else "sudden"
+            )
+            souring = rng.randint(*SOURING_DAYS) if story == "soured" else 0
+            reason = p.reason if (p.supplier, p.customer) in core_story else ""
+            self.plan.partnerships[i] = replace(
+                p,
+                start_days_ago=start,
+                lost_days_ago=lost,
+                souring_days=min(souring, start - lost),
+                reason=reason or rng.choice(REASONS[p.status][story]),
+                proposed_days_before=lead,
             )
 
 
@@ -420,6 +479,7 @@ def build_plan(size: str = "small", seed: int = 1) -> DemoPlan:
     builder.generated(organisations - len(c.CORE_ORGANISATIONS))
     builder.core_partnerships()
     builder.generated_partnerships(partnerships)
+    builder.losses()
     # Last, so that drawing them leaves every other person and partnership of a seed as it was.
     for core in c.CORE_ORGANISATIONS:
         builder.colleagues(builder.plan.organisation(core.key), core.staff)
@@ -429,3 +489,21 @@ def build_plan(size: str = "small", seed: int = 1) -> DemoPlan:
 def _ascii_slug(text: str, sep: str = "-") -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", sep, ascii_text.lower()).strip(sep)
+
+
+def build_bench_plan(partnerships: int, seed: int = 1, per_organisation: int = 5) -> DemoPlan:
+    """A plan sized for benchmarks: ``partnerships`` partnerships (the hand-written core included) among
+    about ``partnerships / per_organisation`` organisations, drawn like the named sizes (same profiles,
+    statuses, tiers, bridges and people). The named sizes in ``SIZES`` are not affected."""
+    if partnerships < len(c.CORE_PARTNERSHIPS):
+        raise ValueError(f"A bench plan needs at least {len(c.CORE_PARTNERSHIPS)} partnerships.")
+    organisations = max(len(c.CORE_ORGANISATIONS) + 10, partnerships // per_organisation)
+    builder = _Builder(f"bench{partnerships}", seed)
+    builder.core()
+    builder.generated(organisations - len(c.CORE_ORGANISATIONS))
+    builder.core_partnerships()
+    builder.generated_partnerships(partnerships)
+    builder.losses()
+    for core in c.CORE_ORGANISATIONS:
+        builder.colleagues(builder.plan.organisation(core.key), core.staff)
+    return builder.plan

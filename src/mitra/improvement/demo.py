@@ -198,7 +198,7 @@ def _plan(
     customer_owner = _owner(rng, ctx.people.get(p.customer_id, []))
     if supplier_owner is None or customer_owner is None:
         return None
-    first, today = ctx.start_of(p), ctx.today
+    first, today = ctx.start_of(p), ctx.end_of(p)  # a lost partnership's history stops at its loss
     room = (today - first).days
     if room < 3:
         return None
@@ -218,6 +218,7 @@ def _plan(
         return None
     # How far the KPI gets by the last measurement: most get well along, a few overshoot or stall.
     reach = rng.choice((0.35, 0.6, 0.8, 0.95, 1.05, 1.15)) * rng.uniform(0.85, 1.1)
+    reach *= 1 - 0.5 * ctx.strain(p, today)  # a souring partnership's initiatives stall
     points = []
     for k in range(1, months + 1):
         share = reach * k / months + rng.uniform(-0.08, 0.08)

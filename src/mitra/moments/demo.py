@@ -5,6 +5,8 @@ meetings and calls, invoices and payments, a few visits, reviews and orders, and
 After some of them the recording side sent a survey to a person of the other side; about 60 % were
 answered (scores in line with how things went), recent unanswered ones are pending and older ones expired.
 The small world stays under 60 touchpoints per partnership; larger worlds get fewer per partnership.
+A lost partnership's touchpoints stop at its loss (``ctx.end_of``); a souring one has more late and short
+deliveries, tenser meetings and extra complaints as the loss nears (``ctx.strain``).
 """
 
 from __future__ import annotations
@@ -188,15 +190,20 @@ def _new(
 def _touchpoints(
     ctx: DemoContext, p: Partnership, volume: tuple[int, int, int, int, int]
 ) -> list[Touchpoint]:
+    ctx = ctx.until(p)  # a lost partnership's history stops at its loss
     rng = ctx.rng
     deliveries, meetings, money, others, complaints = volume
     made: list[Touchpoint | None] = []
-    # This partnership's temperament: how reliably the supplier delivers.
+    # This partnership's temperament: how reliably the supplier delivers (less so as a souring one nears
+    # its loss).
     reliability = rng.uniform(0.85, 0.95)
     for day in _days(ctx, p, deliveries):
         promised_qty = Decimal(rng.randrange(50, 800, 10))
-        perfect = rng.random() < reliability
+        strain = ctx.strain(p, day)
+        perfect = rng.random() < reliability * (1 - 0.6 * strain)
         late = 0 if perfect else rng.choice((0, 1, 1, 2, 3, 5))
+        if strain and not perfect and rng.random() < strain:
+            late = rng.choice((3, 5, 7, 10))  # strained: badly late
         short = Decimal(0) if perfect or (late and rng.random() < 0.6) else Decimal(rng.randrange(5, 60, 5))
         if not perfect and not late and not short:
             late = 1
@@ -215,7 +222,9 @@ def _touchpoints(
         made.append(t)
     for day in _days(ctx, p, meetings):
         kind, text = rng.choice(MEETING_TEXTS)
-        outcome = rng.choices([Outcome.POSITIVE, Outcome.NEUTRAL, Outcome.NEGATIVE], weights=(5, 4, 1))[0]
+        strain = ctx.strain(p, day)
+        weights = (5 - 4.5 * strain, 4, 1 + 6 * strain)
+        outcome = rng.choices([Outcome.POSITIVE, Outcome.NEUTRAL, Outcome.NEGATIVE], weights=weights)[0]
         made.append(_new(ctx, p, kind, day, text, rng.choice(Side.values), outcome))
     for day in _days(ctx, p, money):
         kind, text = rng.choice(MONEY_TEXTS)
@@ -229,6 +238,17 @@ def _touchpoints(
         made.append(
             _new(ctx, p, Kind.COMPLAINT, day, rng.choice(COMPLAINT_TEXTS), Side.CUSTOMER, Outcome.NEGATIVE)
         )
+    souring = ctx.souring.get(p.pk, 0)
+    if souring:
+        # The months before a souring partnership's loss bring complaints of their own.
+        first = ctx.today - dt.timedelta(days=souring)
+        for _ in range(rng.randint(1, complaints + 1)):
+            day = first + dt.timedelta(days=int(souring * rng.random() ** 0.5))
+            made.append(
+                _new(
+                    ctx, p, Kind.COMPLAINT, day, rng.choice(COMPLAINT_TEXTS), Side.CUSTOMER, Outcome.NEGATIVE
+                )
+            )
     return [t for t in made if t is not None]
 
 
@@ -236,6 +256,7 @@ def _touchpoints(
 
 
 def _survey(ctx: DemoContext, t: Touchpoint) -> SurveyRequest | None:
+    ctx = ctx.until(t.partnership)
     rng = ctx.rng
     if t.kind in (Kind.INVOICE, Kind.PAYMENT, Kind.ORDER) or rng.random() >= SURVEY_SHARE.get(ctx.size, 0.2):
         return None

@@ -56,10 +56,12 @@ REVIEW_NOTES = [
 
 def seed_demo(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng
+    whole_ctx = ctx
     plans: list[JointPlan] = []
     drafts: list[tuple[JointPlan, Partnership, bool]] = []  # (plan, partnership, previous year)
     creator_sides: dict[int, str] = {}
-    for p in ctx.partnerships:
+    for whole in ctx.partnerships:
+        ctx, p = whole_ctx.until(whole), whole  # a lost partnership's history stops at its loss
         start_year = ctx.start_of(p).year
         for year in (ctx.today.year - 1, ctx.today.year):
             if year < start_year:
@@ -88,6 +90,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
             plan.version = 1 + plan.agreed_version
             plans.append(plan)
             drafts.append((plan, p, previous))
+    ctx = whole_ctx
     bulk_create_with_history(plans, JointPlan, batch_size=1000)
 
     goals: list[PlanGoal] = []
@@ -109,7 +112,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
                     target=target,
                     note=rng.choice(NOTES),
                     created_by=person.user if person else None,
-                    created_at=min(plan.created_at + dt.timedelta(days=rng.randint(1, 10)), ctx.now),
+                    created_at=min(plan.created_at + dt.timedelta(days=rng.randint(1, 10)), ctx.end_at(p)),
                 )
                 goal._history_date = goal.created_at  # type: ignore[attr-defined]
                 goal._history_user = goal.created_by  # type: ignore[attr-defined]
@@ -132,7 +135,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
             versions.append(_version(plan, p, 2, snapshot, _agreed_at(plan)))
         elif plan.agreed_version == 1:
             versions.append(_version(plan, p, 1, snapshot, _agreed_at(plan)))
-        reviews.extend(_reviews(ctx, plan, p, previous))
+        reviews.extend(_reviews(ctx.until(p), plan, p, previous))
     bulk_create_with_history(versions, PlanVersion, batch_size=1000)
     bulk_create_with_history(reviews, PlanReview, batch_size=1000)
 

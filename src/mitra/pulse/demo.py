@@ -1,6 +1,8 @@
 """Demo data of the relationship pulse: a round per quarter over each partnership's history, with answers.
 
 Most people answer; a few bridge sides get fewer than three answers, so the page shows suppression too.
+A lost partnership's rounds stop at its loss (``ctx.end_of``); a souring one answers lower as the loss
+nears (``ctx.strain``).
 Everything is written with bulk inserts; randomness comes only from ``ctx.rng``.
 """
 
@@ -66,7 +68,8 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
     rounds: list[PulseRound] = []
     planned: list[tuple[PulseRound, list[PulseResponse]]] = []
     for p in ctx.partnerships:
-        quarters = _quarters(ctx.start_of(p), ctx.today)
+        upto = ctx.until(p)  # a lost partnership's history stops at its loss
+        quarters = _quarters(ctx.start_of(p), upto.today)
         if p.status == "ended" and len(quarters) > 1:
             quarters = quarters[:-1]
         if ctx.size in QUARTERS_KEPT:
@@ -82,9 +85,9 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
                 opened = opened.replace(
                     year=p.start_date.year, month=p.start_date.month, day=p.start_date.day
                 )
-            if opened >= ctx.now:
+            if opened >= upto.now:
                 continue
-            current = end > ctx.now
+            current = end > upto.now
             pulse_round = PulseRound(partnership=p, quarter=quarter, opened_at=opened, closes_at=end)
             answers: list[PulseResponse] = []
             for b_index, bridge in enumerate(ctx.bridges.get(p.pk, [])):
@@ -102,12 +105,14 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
                             break
                         if ctx.rng.random() > (0.45 if current else 0.85):
                             continue
-                        span = (min(end, ctx.now) - opened).total_seconds()
+                        span = (min(end, upto.now) - opened).total_seconds()
                         at = opened + dt.timedelta(
                             seconds=ctx.rng.uniform(0, span * (0.9 if current else 0.5))
                         )
+                        # A souring partnership answers lower as its loss nears.
+                        felt = level - 1.8 * ctx.strain(p, at.date())
                         scores = {
-                            name: max(1, min(5, round(level + ctx.rng.gauss(0, 0.75))))
+                            name: max(1, min(5, round(felt + ctx.rng.gauss(0, 0.75))))
                             for name in SCORE_FIELDS
                         }
                         comment = ctx.rng.choice(COMMENTS) if ctx.rng.random() < 0.2 else ""

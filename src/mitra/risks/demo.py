@@ -113,18 +113,19 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng
     risks: list[Risk] = []
     for p in ctx.partnerships:
+        upto = ctx.until(p)  # a lost partnership's history stops at its loss
         start = ctx.start_of(p)
-        span = max((ctx.today - start).days, 1)
+        span = max((upto.today - start).days, 1)
         for entry in rng.sample(CATALOGUE, rng.randint(2, 8)):
             title, signal, response, (l_lo, l_hi), (i_lo, i_hi), side = entry
             raised = start + dt.timedelta(days=rng.randint(0, span))
-            created = _moment(ctx, raised)
+            created = _moment(upto, raised)
             if not response and rng.random() < 0.3:
                 response = "Respons masih dibahas; sementara eskalasi ke manajer kedua pihak."
             if response and rng.random() < 0.12:
                 response = ""  # not every risk has its response agreed yet
             roll = rng.random()
-            age = (ctx.today - raised).days
+            age = (upto.today - raised).days
             status = (
                 RiskStatus.CLOSED
                 if roll < 0.15 and age > 120
@@ -178,7 +179,8 @@ def _events(ctx: DemoContext, risk: Risk) -> None:
 
     add("created", risk.created_at, risk.raised_by_side, risk.created_by)
     if risk.status != RiskStatus.OPEN:
-        later = min(risk.created_at + dt.timedelta(days=ctx.rng.randint(7, 90)), ctx.now)
+        end = ctx.end_at(risk.partnership)
+        later = max(min(risk.created_at + dt.timedelta(days=ctx.rng.randint(7, 90)), end), risk.created_at)
         verbs: dict[str, str] = {RiskStatus.CLOSED: "closed", RiskStatus.OCCURRED: "occurred"}
         verb = verbs.get(risk.status, "updated")
         side = ctx.rng.choice((Side.SUPPLIER, Side.CUSTOMER))

@@ -89,8 +89,9 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
             recent.setdefault(partnership.pk, subject)
             if rng.random() >= share:
                 continue
-            start = _when(ctx, obj, partnership)
-            span = max(int((ctx.now - start).total_seconds()), 3600)
+            upto = ctx.until(partnership)  # a lost partnership's history stops at its loss
+            start = _when(upto, obj, partnership)
+            span = max(int((upto.now - start).total_seconds()), 3600)
             at = start + dt.timedelta(seconds=rng.randrange(span // 3 + 1))
             for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
                 side = rng.choice((Side.SUPPLIER, Side.CUSTOMER))
@@ -104,7 +105,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
                 body = rng.choice(OPENERS)
                 if target is not None:
                     body = f"{rng.choice(MENTION_LINES).format(name=target.user.full_name)} {body}"
-                at = min(at + dt.timedelta(hours=rng.randint(2, 24 * 9)), ctx.now - dt.timedelta(minutes=5))
+                at = min(at + dt.timedelta(hours=rng.randint(2, 24 * 9)), upto.now - dt.timedelta(minutes=5))
                 comments.append(_comment(subject, partnership, author, side, body, at))
                 mentioned.append(target)
                 subjects.append(subject)
@@ -124,7 +125,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
                 continue
             target, author = admins[0], rng.choice(authors)
             body = f"{rng.choice(MENTION_LINES).format(name=target.user.full_name)} {rng.choice(OPENERS)}"
-            at = ctx.now - dt.timedelta(hours=rng.randint(2, 24 * 9))
+            at = ctx.end_at(partnership) - dt.timedelta(hours=rng.randint(2, 24 * 9))
             comments.append(_comment(subject, partnership, author, side, body, at))
             mentioned.append(target)
             subjects.append(subject)
@@ -153,6 +154,8 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
             continue
         mentions.append(Mention(comment=comment, membership=target))
         old = comment.created_at < ctx.now - dt.timedelta(days=10)
+        end = ctx.end_at(partnerships[comment.partnership_id])
+        read = min(comment.created_at + dt.timedelta(hours=rng.randint(1, 72)), end) if old else None
         notifications.append(
             Notification(
                 recipient=target,
@@ -165,7 +168,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
                 url=url,
                 actor=comment.author.user if comment.author else None,
                 created_at=comment.created_at,
-                read_at=comment.created_at + dt.timedelta(hours=rng.randint(1, 72)) if old else None,
+                read_at=read,
                 # Demo mail is never sent: mark it as done so no job picks it up.
                 emailed_at=comment.created_at,
             )

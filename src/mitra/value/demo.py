@@ -1,7 +1,9 @@
 """Two years of value ledger history for every partnership of the demo.
 
 Most partnerships gain on both sides; a few are one-sided (the warning shows). Most entries are confirmed,
-some disputed, and a few old ones still wait for confirmation (flagged after 30 days).
+some disputed, and a few old ones still wait for confirmation (flagged after 30 days). A lost
+partnership's entries stop at its loss (``ctx.end_of``); a souring one disputes more as the loss nears
+(``ctx.strain``).
 """
 
 from __future__ import annotations
@@ -118,7 +120,9 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
     categories = [c for c, _w in CATEGORY_WEIGHTS]
     weights = [w for _c, w in CATEGORY_WEIGHTS]
     entries: list[ValueEntry] = []
-    for p in ctx.partnerships:
+    whole_ctx = ctx
+    for p in whole_ctx.partnerships:
+        ctx = whole_ctx.until(p)  # a lost partnership's history stops at its loss
         start = ctx.start_of(p)
         span = max((ctx.today - start).days, 1)
         roll = rng.random()
@@ -148,6 +152,7 @@ def seed_demo(ctx: DemoContext) -> dict[str, int]:
             if anchor and entry.status != EntryStatus.CONFIRMED:
                 _confirm(ctx, entry, p)
             entries.append(entry)
+    ctx = whole_ctx
     bulk_create_with_history(entries, ValueEntry, batch_size=1000)
     for entry in entries:
         _events(ctx, entry)
@@ -193,6 +198,9 @@ def _entry(
     recent = (ctx.now - created) < dt.timedelta(days=30)
     roll = rng.random()
     confirm, dispute = (0.40, 0.45) if recent else (0.84, 0.94)
+    # A souring partnership confirms less and disputes more as its loss nears.
+    strain = ctx.strain(p, period_end)
+    confirm, dispute = confirm * (1 - 0.5 * strain), dispute - confirm * 0.5 * strain + 0.35 * strain
     if roll < confirm:
         _confirm(ctx, entry, p)
     elif roll < dispute:
