@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitra.health.engine import compute_health
+from mitra.health.engine import DIMENSIONS, compute_health
 from mitra.health.engine.alerts import ALERT_TYPES, PLAYBOOKS, conditions, reconcile, suggestions
 from mitra.health.tests.helpers import history
 
@@ -232,3 +232,12 @@ def test_conditions_of_many_partnerships_do_not_mix() -> None:
     weeks = sorted(a["week"])
     assert got.values.tolist() == [[1, weeks[1]], [1, weeks[2]], [2, weeks[0]]]
     assert np.isin(cond["priority"], ["high", "medium", "low"]).all()
+
+
+def test_a_partnerships_own_red_threshold_decides_which_dimensions_are_red() -> None:
+    snaps = compute_health(history(1)).snapshots
+    default_red = set(conditions(snaps).query("type == 'dimension_red'")["reason"])
+    strict = snaps.assign(red_below=101.0)  # everything with data is red below 101
+    all_red = set(conditions(strict).query("type == 'dimension_red'")["reason"])
+    with_data = {f"dimension_red.{d}" for d in DIMENSIONS if not np.isnan(snaps[d].iloc[0])}
+    assert all_red == with_data and default_red < all_red

@@ -136,3 +136,16 @@ def test_drivers_are_capped_and_skip_weeks_without_a_previous_score() -> None:
     drivers = compute_health(weeks).drivers
     assert len(drivers) == 3
     assert set(drivers["week"]) == {pd.Timestamp("2026-03-09")}
+
+
+def test_per_partnership_bands_override_the_defaults_for_that_partnership_only() -> None:
+    metrics = frame(row(1), row(2))
+    default = compute_health(metrics).snapshots.set_index("partnership_id")
+    score = default.loc[1, "score"]  # the same facts: the same score for both
+    assert default.loc[2, "score"] == pytest.approx(score)
+    bands = pd.DataFrame({"red_below": [score + 1], "green_from": [score + 2]}, index=pd.Index([1]))
+    snaps = compute_health(metrics, bands=bands).snapshots.set_index("partnership_id")
+    assert snaps.loc[1, "band"] == "red" and snaps.loc[2, "band"] == default.loc[2, "band"]
+    assert snaps.loc[1, "red_below"] == score + 1 and snaps.loc[2, "red_below"] == 50.0
+    with pytest.raises(ValueError, match="bands"):
+        compute_health(metrics, bands=pd.DataFrame({"red_below": [80.0], "green_from": [70.0]}, index=[1]))
