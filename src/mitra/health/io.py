@@ -14,16 +14,30 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db.models import Avg, Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum, When
+from django.db import connection, connections, transaction
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models import Case as Choose
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from mitra.cases.models import Case
@@ -48,13 +62,130 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week_of(field: Any, *, date: bool = False) -> TruncWeek:
+def fixed_offset(zone: zoneinfo.ZoneInfo) -> int | None:
+    """The zone's UTC offset in seconds when it has been the same since 1970 (no daylight saving, as
+    Asia/Jakarta), else None."""
+    offsets = {
+        zone.utcoffset(dt.datetime(year, month, 1))
+        for year in range(1970, dt.date.today().year + 2)
+        for month in (1, 4, 7, 10)
+    }
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return int(offset.total_seconds()) if offset is not None else None
+
+
+class WeekStart(Func):
+    """The Monday (a date) of the site-local week of a datetime, or of a date, in native SQL.
+
+    Django's ``TruncWeek`` calls a Python function per row on SQLite; here SQLite uses its own
+    ``date()`` (the site's fixed UTC offset, then back to Monday) and PostgreSQL ``date_trunc``. Other
+    databases, and zones with daylight saving on SQLite, use ``TruncWeek``."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, *, date: bool = False) -> None:
+        super().__init__(expression, output_field=DateField())
+        self.date = date
+
+    def fallback(self, compiler: Any, connection: Any) -> Any:
+        source = self.source_expressions[0]
+        if self.date:
+            return compiler.compile(TruncWeek(source, output_field=DateField()))
+        return compiler.compile(TruncWeek(source, output_field=DateTimeField(), tzinfo=site_tz()))
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        return self.fallback(compiler, connection)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.date:
+            return f"date({sql}, '-6 days', 'weekday 1')", params
+        offset = fixed_offset(site_tz())
+        if offset is None:
+            return self.fallback(compiler, connection)
+        return f"date({sql}, '{offset:+d} seconds', '-6 days', 'weekday 1')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.date:
+            return f"(DATE_TRUNC('week', {sql}))::date", params
+        return f"(DATE_TRUNC('week', {sql} AT TIME ZONE %s))::date", (*params, settings.TIME_ZONE)
+
+
+class LocalDate(Func):
+    """The site-local date of a datetime, in native SQL (``TruncDate`` where that is not possible)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(expression, output_field=DateField())
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        return compiler.compile(TruncDate(self.source_expressions[0], tzinfo=site_tz()))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        offset = fixed_offset(site_tz())
+        if offset is None:
+            return self.as_sql(compiler, connection)
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{offset:+d} seconds')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} AT TIME ZONE %s)::date", (*params, settings.TIME_ZONE)
+
+
+class PlusDays(Func):
+    """A datetime plus a whole number of days, in native SQL (Django's duration arithmetic calls a
+    Python function per row on SQLite)."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, expression: Any, days: int) -> None:
+        super().__init__(expression, output_field=DateTimeField())
+        self.days = int(days)
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        wrapped = ExpressionWrapper(
+            self.source_expressions[0] + dt.timedelta(days=self.days), output_field=DateTimeField()
+        )
+        return compiler.compile(wrapped)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django stores 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); %f keeps milliseconds
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {sql}, '{self.days:+d} days')", params
+
+
+def week_of(field: Any, *, date: bool = False) -> WeekStart:
     """The Monday of a date or of a (site-local) datetime, in SQL."""
-    if date:
-        return TruncWeek(field)
-    if isinstance(field, str):
-        return TruncWeek(field, tzinfo=site_tz())
-    return TruncWeek(field, output_field=DateTimeField(), tzinfo=site_tz())
+    return WeekStart(F(field) if isinstance(field, str) else field, date=date)
 
 
 def grouped(qs: QuerySet[Any], keys: Mapping[str, Any], aggregates: Mapping[str, Any]) -> pd.DataFrame:
@@ -66,11 +197,28 @@ def grouped(qs: QuerySet[Any], keys: Mapping[str, Any], aggregates: Mapping[str,
     }
     plain = [name for name, expr in keys.items() if isinstance(expr, str) and name == expr]
     rows = qs.annotate(**exprs).values(*plain, *exprs).annotate(**aggregates).order_by()
-    frame = pd.DataFrame.from_records(list(rows), columns=[*plain, *exprs, *aggregates])
+    frame = fetch(rows, [*plain, *exprs, *aggregates])
     for name in keys:
         if name.startswith("week") or name.endswith("_week"):
             frame[name] = as_week(frame[name])
     return frame
+
+
+def fetch(qs: QuerySet[Any], columns: list[str]) -> pd.DataFrame:
+    """The rows of a ``values()`` query straight from the cursor into a frame: no per-row model field
+    conversion (the frame's columns are converted column-wise by the callers)."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+    return (
+        frame.rename(columns=dict(zip(names, columns, strict=True)))[columns]
+        if rows
+        else frame.iloc[:0].reindex(columns=columns)
+    )
 
 
 def as_week(values: pd.Series) -> pd.Series:
@@ -148,6 +296,12 @@ class Loader:
 
     # ---- helpers -------------------------------------------------------------------------------
     def qs(self, model: Any, path: str = "partnership_id") -> QuerySet[Any]:
+        """The model's records of the loaded partnerships. When their ids are dense (a chunk of the id
+        order, or all of them), a range rather than a list of ids: the same query at any size, and
+        records of other partnerships in the range fall out of the grid."""
+        low, high = min(self.ids), max(self.ids)
+        if len(self.ids) >= 0.5 * (high - low + 1):
+            return model.objects.filter(**{f"{path}__gte": low, f"{path}__lte": high})
         return model.objects.filter(**{f"{path}__in": self.ids})
 
     def window(self, model: Any, when: Any, counts: Mapping[str, Any], *, where: Q | None = None) -> None:
@@ -167,12 +321,22 @@ class Loader:
             self.columns[name] = window_sum(arr)
 
     def state(
-        self, name: str, model: Any, start: Any, end: Any, *, where: Q | None = None, side: str | None = None
+        self,
+        name: str,
+        model: Any,
+        start: Any,
+        end: Any,
+        *,
+        where: Q | None = None,
+        side: str | None = None,
+        aliases: Mapping[str, Any] | None = None,
     ) -> None:
         """End-of-week state: records whose interval [week of start, week of end) covers the week.
 
         One query grouped by (partnership, start week, end week); +n at the start, −n at the end."""
         qs = self.qs(model)
+        if aliases:
+            qs = qs.alias(**aliases)
         if where is not None:
             qs = qs.filter(where)
         keys: dict[str, Any] = {"partnership_id": "partnership_id"}
@@ -216,8 +380,8 @@ class Loader:
         # overdue from the week of the due date until the week it was delivered or cancelled
         overdue = (
             Q(done_at__isnull=True, cancelled_at__isnull=True)
-            | Q(done_at__date__gt=F("due_date"))
-            | Q(done_at__isnull=True, cancelled_at__date__gt=F("due_date"))
+            | Q(health_done_day__gt=F("due_date"))
+            | Q(done_at__isnull=True, health_cancelled_day__gt=F("due_date"))
         )
         self.state(
             "{side}_commitments_overdue",
@@ -226,6 +390,10 @@ class Loader:
             Coalesce("done_at", "cancelled_at"),
             where=overdue,
             side="owner_side",
+            aliases={
+                "health_done_day": LocalDate("done_at"),
+                "health_cancelled_day": LocalDate("cancelled_at"),
+            },
         )
 
     def pulse(self) -> None:
@@ -314,7 +482,7 @@ class Loader:
         )
         measured = pd.DataFrame.from_records(
             list(
-                Measurement.objects.filter(initiative__partnership_id__in=self.ids)
+                self.qs(Measurement, "initiative__partnership_id")
                 .order_by("initiative_id", "measured_on", "id")
                 .values_list("initiative_id", "measured_on", "value")
             ),
@@ -400,8 +568,8 @@ class Loader:
         )
         # waiting since ``awaiting_since`` (reset when a disputed entry is submitted again) until the
         # current answer: confirmed or disputed
-        stale = F("awaiting_since") + dt.timedelta(days=30)
-        waited = ExpressionWrapper(stale, output_field=DateTimeField())
+        stale = PlusDays(F("awaiting_since"), 30)
+        waited = stale
         answered = Choose(
             When(status="confirmed", then=F("confirmed_at")),
             When(status="disputed", then=F("disputed_at")),
@@ -426,10 +594,20 @@ class Loader:
             list(self.qs(Bridge).values("id", "partnership_id", "cadence_days", "created_at")),
             columns=["id", "partnership_id", "cadence_days", "created_at"],
         )
+        # touchpoints before the grid fall out of it, so only the grid's weeks are read
         touched = grouped(
-            Touchpoint.objects.filter(partnership_id__in=self.ids, bridge__isnull=False),
+            self.qs(Touchpoint).filter(bridge__isnull=False, occurred_at__gte=self.start),
             {"bridge_id": "bridge_id", "week": week_of("occurred_at")},
             {"n": Count("pk")},
+        )
+        # bridges created within the grid but touched before it count from the grid's first week
+        touched_before = fetch(
+            self.qs(Touchpoint)
+            .filter(bridge__created_at__gte=self.start, occurred_at__lt=self.start)
+            .values("bridge_id")
+            .distinct()
+            .order_by(),
+            ["bridge_id"],
         )
         sub = Grid(pd.Index(bridges["id"]), self.grid.weeks)
         seen = sub.zeros()
@@ -438,7 +616,13 @@ class Loader:
         live = rolling_sum(seen, cadence_weeks) > 0
         # A bridge counts from its creation, or from its first touchpoint when that came earlier
         # (records imported after the fact); bridges keep no end date.
-        first_touch = touched.groupby("bridge_id")["week"].min()
+        first_touch = pd.concat(
+            [
+                touched[["bridge_id", "week"]],
+                touched_before.assign(week=self.grid.weeks[0]).astype({"week": "datetime64[ns]"}),
+            ]
+        )
+        first_touch = first_touch.groupby("bridge_id")["week"].min()
         touched_first = pd.Series(
             first_touch.reindex(bridges["id"]).to_numpy(dtype="datetime64[ns]"), index=bridges.index
         )
@@ -455,9 +639,7 @@ class Loader:
         people = pd.concat(
             [
                 grouped(
-                    Touchpoint.objects.filter(
-                        partnership_id__in=self.ids, recorded_by__isnull=False, occurred_at__gte=self.start
-                    ),
+                    self.qs(Touchpoint).filter(recorded_by__isnull=False, occurred_at__gte=self.start),
                     {
                         "partnership_id": "partnership_id",
                         "person": "recorded_by_id",
@@ -466,9 +648,7 @@ class Loader:
                     {"n": Count("pk")},
                 ),
                 grouped(
-                    Commitment.objects.filter(
-                        partnership_id__in=self.ids, owner__isnull=False, done_at__gte=self.start
-                    ),
+                    self.qs(Commitment).filter(owner__isnull=False, done_at__gte=self.start),
                     {"partnership_id": "partnership_id", "person": "owner_id", "week": week_of("done_at")},
                     {"n": Count("pk")},
                 ),
@@ -560,6 +740,19 @@ def _closed_at() -> Any:
     )
 
 
+@contextmanager
+def _tuned_for_scans() -> Iterator[None]:
+    """On PostgreSQL, for this transaction only: let the planner split the big grouped scans over parallel
+    workers and aggregate in memory (the defaults are tuned for short OLTP queries)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL parallel_setup_cost = 0")
+            cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+            cursor.execute("SET LOCAL min_parallel_table_scan_size = '1MB'")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    yield
+
+
 def load_metrics(
     partnership_ids: Iterable[int] | None = None,
     since: dt.date | None = None,
@@ -590,16 +783,17 @@ def load_metrics(
         first = first.clip(lower=pd.Timestamp(monday(since)))
     first = first.clip(upper=last)
     loader = Loader(parts, first.min(), last)
-    for source in (
-        loader.commitments,
-        loader.pulse,
-        loader.cases,
-        loader.initiatives,
-        loader.moments,
-        loader.value,
-        loader.breadth,
-        loader.risks,
-    ):
-        source()
+    with transaction.atomic(), _tuned_for_scans():
+        for source in (
+            loader.commitments,
+            loader.pulse,
+            loader.cases,
+            loader.initiatives,
+            loader.moments,
+            loader.value,
+            loader.breadth,
+            loader.risks,
+        ):
+            source()
     first_weeks = pd.Series(first.to_numpy(), index=parts["partnership_id"])
     return contract.validate(loader.frame(first_weeks))

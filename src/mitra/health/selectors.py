@@ -243,6 +243,14 @@ def portfolio_queryset(
     return qs.order_by(ordered, "partner_name", "pk")
 
 
+def portfolio_has_scores(actor: Actor) -> bool:
+    """Whether any partnership of the portfolio has a score yet (on any page)."""
+    return HealthSnapshot.objects.filter(
+        partnership__in=Partnership.objects.visible_to(actor).filter(status__in=SHARED_STATUSES),
+        score__isnull=False,
+    ).exists()
+
+
 def portfolio_rows(actor: Actor, partnerships: list[Partnership]) -> list[PortfolioRow]:
     """The rows of a page of ``portfolio_queryset``: two more queries (latest snapshots' drivers and the
     12-week sparklines), whatever the number of partnerships."""

@@ -10,14 +10,16 @@ alerts, held ones are refreshed, cleared ones close (three set-based statements)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,7 +48,12 @@ from mitra.partnerships.workspace import other_side, side_of, writable_partnersh
 from mitra.threads.events import record_event
 from mitra.threads.models import Event
 
-CHUNK = 500
+# Partnerships are scored in chunks of about this many partnership-weeks (the engine's frame rows): the
+# weekly run (a few weeks each) is then one chunk, so its queries do not grow with the partnerships, and a
+# full backfill (two years each) a handful.
+CHUNK_ROWS = 400_000
+MIN_CHUNK = 500
+HISTORY_WEEKS = 2 * 53 + 13  # what a backfill chunk plans for: the demo's and most histories' length
 TREND_WEEKS = 4  # compute_health needs the 4 weeks before the first one it scores (delta_4w, immunity)
 ALERTING_STATUSES = (Status.ACTIVE, Status.PAUSED)  # an ended partnership's alerts close
 
@@ -81,8 +88,10 @@ def health_recompute(
     written, weeks, opened, closed = 0, set(), 0, 0
     if progress:
         progress(0, len(ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    span = (monday(until) - monday(since)).days // 7 + TREND_WEEKS + 13 if since else HISTORY_WEEKS
+    size = max(MIN_CHUNK, CHUNK_ROWS // max(span, 1))
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
         lead = monday(since) - dt.timedelta(weeks=TREND_WEEKS) if since else None
         metrics = load_metrics(chunk, since=lead, until=until)
         weights, bands = _agreed(chunk)
@@ -103,7 +112,7 @@ def health_recompute(
             if since:
                 doomed = doomed.filter(week__gte=monday(since))
             doomed.delete()
-            HealthSnapshot.objects.bulk_create(rows, batch_size=1000)
+            write_snapshots(rows)
             n_closed = close_alerts_of_ended(set(chunk) - alerting)
             n_open, n_cleared = _reconcile_alerts(live, current)
             n_closed += n_cleared
@@ -112,7 +121,7 @@ def health_recompute(
         closed += n_closed
         weeks.update(snaps["week"].unique().tolist())
         if progress:
-            progress(min(start + CHUNK, len(ids)), len(ids))
+            progress(min(start + size, len(ids)), len(ids))
     return RecomputeResult(
         partnerships=len(ids),
         snapshots=written,
@@ -120,6 +129,47 @@ def health_recompute(
         alerts_opened=opened,
         alerts_closed=closed,
     )
+
+
+SNAPSHOT_FIELDS = (
+    "partnership_id",
+    "week",
+    "score",
+    "band",
+    "delta_1w",
+    "delta_4w",
+    "dimensions",
+    "drivers",
+    "weights",
+    "computed_at",
+)
+
+
+def write_snapshots(rows: list[HealthSnapshot]) -> None:
+    """Insert the snapshot rows: one COPY on PostgreSQL (the JSON columns make a parameterised INSERT of
+    thousands of rows slow), a bulk INSERT elsewhere."""
+    if connection.vendor != "postgresql":
+        HealthSnapshot.objects.bulk_create(rows, batch_size=1000)
+        return
+    table = HealthSnapshot._meta.db_table
+    columns = ", ".join(f'"{f}"' for f in SNAPSHOT_FIELDS)
+    dumps = json.dumps
+    with connection.cursor() as cursor, cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+        for r in rows:
+            copy.write_row(
+                (
+                    r.partnership_id,
+                    r.week,
+                    r.score,
+                    r.band,
+                    r.delta_1w,
+                    r.delta_4w,
+                    dumps(r.dimensions),
+                    dumps(r.drivers),
+                    dumps(r.weights),
+                    r.computed_at,
+                )
+            )
 
 
 def _agreed(partnership_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -155,13 +205,14 @@ def close_alerts_of_ended(partnership_ids: Iterable[int] | None = None) -> int:
 def _reconcile_alerts(partnership_ids: list[int], current: pd.DataFrame) -> tuple[int, int]:
     """Apply ``engine.alerts.reconcile`` to the partnerships' active alerts; returns (opened, closed)."""
     now = timezone.now()
+    stored = ["priority", "dimension", "side", "value"]
     active = pd.DataFrame.from_records(
         list(
             HealthAlert.objects.filter(
                 partnership_id__in=partnership_ids, status__in=ACTIVE_ALERT_STATUSES
-            ).values_list("pk", "partnership_id", "type", "reason")
+            ).values_list("pk", "partnership_id", "type", "reason", *stored)
         ),
-        columns=["alert_id", "partnership_id", "type", "reason"],
+        columns=["alert_id", "partnership_id", "type", "reason", *stored],
     ).astype({"alert_id": "int64", "partnership_id": "int64"})
     plan = rules.reconcile(active, current, evaluated=partnership_ids)
     closed = 0
@@ -172,11 +223,7 @@ def _reconcile_alerts(partnership_ids: list[int], current: pd.DataFrame) -> tupl
                 status=AlertStatus.CLOSED, closed_at=now, closed_why=why
             )
     if len(plan.keep):
-        HealthAlert.objects.bulk_update(
-            [HealthAlert(pk=int(r["alert_id"]), **_alert_fields(r)) for r in plan.keep.to_dict("records")],
-            ["priority", "dimension", "side", "value", "week"],
-            batch_size=500,
-        )
+        _refresh_kept(plan.keep, active, partnership_ids)
     fresh = [
         HealthAlert(
             partnership_id=int(r["partnership_id"]),
@@ -215,6 +262,50 @@ def _record_raised(raised: Any, now: dt.datetime) -> None:
         ],
         batch_size=500,
     )
+
+
+def _refresh_kept(keep: pd.DataFrame, active: pd.DataFrame, partnership_ids: list[int]) -> None:
+    """The alerts whose condition still holds: every one moves to the evaluated week (one UPDATE), and
+    only those whose priority, dimension, side or value changed are rewritten (one UPDATE per thousand)."""
+    week = keep["week"].iloc[0].date()  # one evaluated week
+    HealthAlert.objects.filter(partnership_id__in=partnership_ids, status__in=ACTIVE_ALERT_STATUSES).exclude(
+        week=week
+    ).update(week=week)
+    now = pd.DataFrame(
+        {
+            "alert_id": keep["alert_id"].to_numpy(),
+            "priority": keep["priority"].to_numpy(),
+            "dimension": keep["dimension"].fillna("").to_numpy(),
+            "side": keep["side"].fillna("").to_numpy(),
+            "value": keep["value"].astype("float64").to_numpy(),
+        }
+    )
+    before = active.set_index("alert_id").reindex(now["alert_id"])
+    value_before = before["value"].astype("float64").to_numpy()
+    same_value = np.isclose(now["value"].to_numpy(), value_before, rtol=0, atol=1e-9, equal_nan=True)
+    changed = now[
+        (now["priority"].to_numpy() != before["priority"].to_numpy())
+        | (now["dimension"].to_numpy() != before["dimension"].to_numpy())
+        | (now["side"].to_numpy() != before["side"].to_numpy())
+        | ~same_value
+    ]
+    table = HealthAlert._meta.db_table
+    sql = (
+        f"WITH v(id, priority, dimension, side, value) AS (VALUES {{rows}}) "  # noqa: S608 - fixed names
+        f'UPDATE "{table}" SET priority = v.priority, dimension = v.dimension, side = v.side, '
+        f'value = CAST(v.value AS DOUBLE PRECISION) FROM v WHERE "{table}".id = v.id'
+    )
+    records = [
+        (int(r.alert_id), r.priority, r.dimension, r.side, None if np.isnan(r.value) else float(r.value))
+        for r in changed.itertuples(index=False)
+    ]
+    with connection.cursor() as cursor:
+        for first in range(0, len(records), 1000):
+            batch = records[first : first + 1000]
+            cursor.execute(
+                sql.format(rows=", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))),
+                [x for row in batch for x in row],
+            )
 
 
 def _alert_fields(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -354,8 +445,9 @@ def health_settings_agree(actor: Actor, *, partnership_id: int, version: int | N
             % {"side": Side(side).label.lower()}
         )
     row.weights = row.proposed_weights
-    row.red_below = row.proposed_red_below
-    row.green_from = row.proposed_green_from
+    # has_proposal: the three proposed fields are set together
+    row.red_below = float(row.proposed_red_below or 0.0)
+    row.green_from = float(row.proposed_green_from or 0.0)
     row.agreed_at = timezone.now()
     row.agreed_by = actor.user
     _clear_proposal(row)

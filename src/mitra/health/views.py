@@ -52,9 +52,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if sort not in forms.SORTS:
         sort = "score"
     descending = request.GET.get("dir", "asc") == "desc"
-    page = Paginator(
-        selectors.portfolio_queryset(actor, sort=sort, descending=descending), PORTFOLIO_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    everything = selectors.portfolio_queryset(actor, sort=sort, descending=descending)
+    page = Paginator(everything, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.portfolio_rows(actor, list(page.object_list))
     labels = {
         "partner": _("Partner"),
@@ -92,7 +91,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         {
             "rows": view_rows,
             "headers": headers,
-            "scored": page.paginator.object_list.filter(latest_score__isnull=False).exists(),
+            "scored": selectors.portfolio_has_scores(actor),
             "page": page,
             "query_string": f"sort={sort}&dir={'desc' if descending else 'asc'}",
             "sort": sort,
