@@ -75,3 +75,14 @@ def value_entry(partnership: Any, created: dt.datetime, **fields: Any) -> ValueE
     )
     ValueEntry.objects.filter(pk=entry.pk).update(created_at=created, awaiting_since=created)
     return entry
+
+
+def started(world: Any) -> Any:
+    """``world.partnership`` started on 5 January 2026 with its bridge, and one good delivery on the 14th:
+    the common beginning of the scored histories of the tests."""
+    p = world.partnership
+    p.start_date = dt.date(2026, 1, 5)
+    p.save(update_fields=["start_date"])
+    type(world.bridge).objects.filter(pk=world.bridge.pk).update(created_at=at("2026-01-05"))
+    touchpoint(p, at("2026-01-14"), kind="delivery", on_time=True, in_full=True, outcome="positive")
+    return p

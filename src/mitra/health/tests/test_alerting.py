@@ -13,7 +13,7 @@ from mitra.core.errors import Conflict, Invalid, NotFound
 from mitra.health import selectors, services
 from mitra.health.models import AlertStatus, HealthAlert, HealthSettings
 from mitra.health.services import health_recompute
-from mitra.health.tests.records import at, commitment, touchpoint
+from mitra.health.tests.records import at, commitment, started
 from mitra.threads.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,7 @@ UNTIL = dt.date(2026, 3, 29)
 
 @pytest.fixture
 def scored(world):
-    p = world.partnership
-    p.start_date = dt.date(2026, 1, 5)
-    p.save(update_fields=["start_date"])
-    type(world.bridge).objects.filter(pk=world.bridge.pk).update(created_at=at("2026-01-05"))
-    touchpoint(p, at("2026-01-14"), kind="delivery", on_time=True, in_full=True, outcome="positive")
-    return p
+    return started(world)
 
 
 def active(p):

@@ -12,7 +12,7 @@ from mitra.commitments.models import Commitment
 from mitra.health.engine import DIMENSIONS
 from mitra.health.models import HealthAlert
 from mitra.health.services import health_recompute
-from mitra.health.tests.records import at, commitment, touchpoint
+from mitra.health.tests.records import commitment, started
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,7 @@ UNTIL = dt.date(2026, 3, 29)
 
 @pytest.fixture
 def scored(world):
-    p = world.partnership
-    p.start_date = dt.date(2026, 1, 5)
-    p.save(update_fields=["start_date"])
-    type(world.bridge).objects.filter(pk=world.bridge.pk).update(created_at=at("2026-01-05"))
-    touchpoint(p, at("2026-01-14"), kind="delivery", on_time=True, in_full=True, outcome="positive")
+    p = started(world)
     commitment(p, side="customer", due_date=dt.date(2026, 3, 2), status="open")
     health_recompute(partnership_ids=[p.pk], until=UNTIL)
     return p
