@@ -293,6 +293,7 @@ class Loader:
         # the grid's first Monday, midnight in the site's time zone (lower bound of the SQL filters)
         self.start = dt.datetime.combine(weeks[0].date(), dt.time(), tzinfo=site_tz())
         self.columns: dict[str, np.ndarray] = {}
+        self._touches: pd.DataFrame | None = None
 
     # ---- helpers -------------------------------------------------------------------------------
     def qs(self, model: Any, path: str = "partnership_id") -> QuerySet[Any]:
@@ -511,19 +512,43 @@ class Loader:
         with np.errstate(divide="ignore", invalid="ignore"):
             self.columns["initiatives_progress"] = np.where(count > 0, total / count, np.nan)
 
+    def touches(self) -> pd.DataFrame:
+        """The grid's touchpoints, read ONCE for the moments of truth, the bridges' liveness and the people
+        involved: counts by (partnership, bridge, recorder, week); the callers sum what they need."""
+        if self._touches is None:
+            known = Q(kind="delivery", on_time__isnull=False, in_full__isnull=False)
+            frame = grouped(
+                self.qs(Touchpoint).filter(occurred_at__gte=self.start),
+                {
+                    "partnership_id": "partnership_id",
+                    "bridge_id": "bridge_id",
+                    "person": "recorded_by_id",
+                    "week": week_of("occurred_at"),
+                },
+                {
+                    "touchpoints": Count("pk"),
+                    "touchpoints_positive": Count("pk", filter=Q(outcome="positive")),
+                    "touchpoints_negative": Count("pk", filter=Q(outcome="negative")),
+                    "deliveries": Count("pk", filter=known),
+                    "deliveries_otif": Count("pk", filter=known & Q(on_time=True, in_full=True)),
+                },
+            )
+            self._touches = frame[frame["week"] >= self.grid.weeks[0]]
+        return self._touches
+
     def moments(self) -> None:
-        known = Q(kind="delivery", on_time__isnull=False, in_full__isnull=False)
-        self.window(
-            Touchpoint,
-            "occurred_at",
-            {
-                "touchpoints": Count("pk"),
-                "touchpoints_positive": Count("pk", filter=Q(outcome="positive")),
-                "touchpoints_negative": Count("pk", filter=Q(outcome="negative")),
-                "deliveries": Count("pk", filter=known),
-                "deliveries_otif": Count("pk", filter=known & Q(on_time=True, in_full=True)),
-            },
-        )
+        counts = [
+            "touchpoints",
+            "touchpoints_positive",
+            "touchpoints_negative",
+            "deliveries",
+            "deliveries_otif",
+        ]
+        weekly = self.touches().groupby(["partnership_id", "week"], sort=False)[counts].sum().reset_index()
+        for name in counts:
+            arr = self.grid.zeros()
+            self.grid.add(arr, weekly["partnership_id"], weekly["week"], weekly[name])
+            self.columns[name] = window_sum(arr)
         self.window(
             SurveyRequest,
             "answered_at",
@@ -595,10 +620,13 @@ class Loader:
             columns=["id", "partnership_id", "cadence_days", "created_at"],
         )
         # touchpoints before the grid fall out of it, so only the grid's weeks are read
-        touched = grouped(
-            self.qs(Touchpoint).filter(bridge__isnull=False, occurred_at__gte=self.start),
-            {"bridge_id": "bridge_id", "week": week_of("occurred_at")},
-            {"n": Count("pk")},
+        touches = self.touches()
+        on_bridges = touches[touches["bridge_id"].notna()]
+        touched = (
+            on_bridges.groupby([on_bridges["bridge_id"].astype("int64"), "week"], sort=False)["touchpoints"]
+            .sum()
+            .rename("n")
+            .reset_index()
         )
         # bridges created within the grid but touched before it count from the grid's first week
         touched_before = fetch(
@@ -638,15 +666,12 @@ class Loader:
         # people involved: distinct members who recorded a touchpoint or owned a settled commitment
         people = pd.concat(
             [
-                grouped(
-                    self.qs(Touchpoint).filter(recorded_by__isnull=False, occurred_at__gte=self.start),
-                    {
-                        "partnership_id": "partnership_id",
-                        "person": "recorded_by_id",
-                        "week": week_of("occurred_at"),
-                    },
-                    {"n": Count("pk")},
-                ),
+                touches[touches["person"].notna()]
+                .astype({"person": "int64"})
+                .groupby(["partnership_id", "person", "week"], sort=False)["touchpoints"]
+                .sum()
+                .rename("n")
+                .reset_index(),
                 grouped(
                     self.qs(Commitment).filter(owner__isnull=False, done_at__gte=self.start),
                     {"partnership_id": "partnership_id", "person": "owner_id", "week": week_of("done_at")},
