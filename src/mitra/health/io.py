@@ -481,13 +481,13 @@ class Loader:
             ),
             columns=["id", "partnership_id", "baseline", "target", "created_at", "closed_at"],
         )
-        measured = pd.DataFrame.from_records(
-            list(
-                self.qs(Measurement, "initiative__partnership_id")
-                .order_by("initiative_id", "measured_on", "id")
-                .values_list("initiative_id", "measured_on", "value")
-            ),
-            columns=["initiative_id", "measured_on", "value"],
+        # only initiatives still open when the grid begins can have progress in it
+        measured = fetch(
+            self.qs(Measurement, "initiative__partnership_id")
+            .filter(Q(initiative__closed_at__isnull=True) | Q(initiative__closed_at__gte=self.start))
+            .order_by("initiative_id", "measured_on", "id")
+            .values_list("initiative_id", "measured_on", "value"),
+            ["initiative_id", "measured_on", "value"],
         )
         measured["week"] = to_monday(measured["measured_on"])
         measured = measured.drop_duplicates(["initiative_id", "week"], keep="last")
