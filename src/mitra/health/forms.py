@@ -55,9 +55,3 @@ class WeightsForm(forms.Form):
 
     def weights(self) -> dict[str, float]:
         return {d: self.cleaned_data[d] for d in DIMENSIONS}
-
-
-class VersionForm(forms.Form):
-    """Agree to or decline the pending proposal: the settings version the page showed."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

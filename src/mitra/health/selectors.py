@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from mitra.accounts.models import Organisation
 from mitra.core.errors import Invalid, NotFound
 from mitra.core.tenancy import Actor
-from mitra.health.engine import DEFAULT_WEIGHTS, DIMENSIONS
+from mitra.health.engine import DIMENSIONS
 from mitra.health.models import (
     ACTIVE_ALERT_STATUSES,
     AlertStatus,
@@ -121,14 +121,8 @@ def health_settings(actor: Actor, partnership_id: int) -> HealthSettingsView:
     )
 
 
-def default_weights() -> dict[str, float]:
-    total = sum(DEFAULT_WEIGHTS.values())
-    return {d: DEFAULT_WEIGHTS[d] / total for d in DIMENSIONS}
-
-
 # --- alerts ----------------------------------------------------------------------------------------------
 
-ALERT_FILTERS = ("active", "closed", "all")
 PRIORITY_RANK = Case(
     When(priority="high", then=Value(0)),
     When(priority="medium", then=Value(1)),
@@ -289,18 +283,3 @@ def portfolio_rows(actor: Actor, partnerships: list[Partnership]) -> list[Portfo
             )
         )
     return rows
-
-
-def portfolio(
-    actor: Actor,
-    *,
-    sort: str = "score",
-    descending: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[PortfolioRow]:
-    """The portfolio: every partnership of the actor's organisation with its health (see
-    ``portfolio_queryset``); ``limit``/``offset`` page it."""
-    qs = portfolio_queryset(actor, sort=sort, descending=descending)
-    page = list(qs[offset : offset + limit] if limit is not None else qs[offset:])
-    return portfolio_rows(actor, page)
