@@ -13,6 +13,7 @@ over rows or partnerships (the loops below run over source tables and cadence gr
 from __future__ import annotations
 
 import datetime as dt
+import io as pyio
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,10 +35,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
 from django.db.models import Case as Choose
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncWeek
 from django.utils import timezone
 
 from mitra.cases.models import Case
@@ -200,16 +202,21 @@ def grouped(qs: QuerySet[Any], keys: Mapping[str, Any], aggregates: Mapping[str,
     frame = fetch(rows, [*plain, *exprs, *aggregates])
     for name in keys:
         if name.startswith("week") or name.endswith("_week"):
-            frame[name] = as_week(frame[name])
+            frame[name] = as_day(frame[name])
     return frame
 
 
 def fetch(qs: QuerySet[Any], columns: list[str]) -> pd.DataFrame:
-    """The rows of a ``values()`` query straight from the cursor into a frame: no per-row model field
-    conversion (the frame's columns are converted column-wise by the callers)."""
+    """The rows of a ``values()`` query straight into a frame, with no per-row Python conversion: on
+    PostgreSQL through ``COPY (query) TO STDOUT`` parsed by pandas' CSV reader, elsewhere from the
+    cursor. Dates and datetimes come as they come (text or objects): the callers convert them
+    column-wise (``as_day``, ``as_instant``)."""
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
-    with connections[qs.db].cursor() as cursor:
+    conn = connections[qs.db]
+    if conn.vendor == "postgresql":
+        return _copy_frame(conn, sql, params, columns)
+    with conn.cursor() as cursor:
         cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
@@ -221,16 +228,47 @@ def fetch(qs: QuerySet[Any], columns: list[str]) -> pd.DataFrame:
     )
 
 
-def as_week(values: pd.Series) -> pd.Series:
-    """Dates or site-local aware datetimes → naive midnight datetime64 (None → NaT)."""
-    out = pd.to_datetime(values.astype(object).where(values.notna(), None), utc=True)
-    return out.dt.tz_convert(site_tz()).dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+def _copy_frame(conn: Any, sql: str, params: Any, columns: list[str]) -> pd.DataFrame:
+    """A query's rows through COPY as CSV. It runs through Django's cursor wrappers, so query logging
+    and counting (``execute_wrapper``, ``CaptureQueriesContext``) see it like any other query."""
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    data = bytearray()
+
+    def run(sql: str, params: Any, many: bool, context: Any) -> None:
+        with conn.wrap_database_errors, context["cursor"].cursor.copy(sql, params) as copy:
+            for block in copy:
+                data.extend(block)
+
+    with conn.cursor() as cursor:
+        if hasattr(cursor, "debug_sql"):  # a CursorDebugWrapper: log it as DEBUG and the test tools do
+            with cursor.debug_sql(statement, params):
+                cursor._execute_with_wrappers(statement, params, many=False, executor=run)
+        else:
+            cursor._execute_with_wrappers(statement, params, many=False, executor=run)
+    if not data:
+        return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
+    return pd.read_csv(
+        pyio.BytesIO(bytes(data)), header=None, names=columns, keep_default_na=False, na_values=[""]
+    )
 
 
-def to_monday(values: pd.Series) -> pd.Series:
-    """Raw dates or aware datetimes → the Monday of their site-local week (naive datetime64)."""
-    day = as_week(values)
-    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+def as_day(values: pd.Series) -> pd.Series:
+    """SQL dates (``YYYY-MM-DD`` text or date objects; None → NaT) → naive midnight datetime64."""
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[ns]")
+    # the first ten characters: a local midnight timestamp (``TruncWeek``'s fallback) is its date too
+    text = values.astype("string").str.slice(0, 10)
+    return pd.to_datetime(text, format="%Y-%m-%d").astype("datetime64[ns]")
+
+
+def as_instant(values: pd.Series) -> pd.Series:
+    """SQL timestamps (text with an offset, or datetime objects; naive ones are UTC) → UTC datetime64."""
+    return pd.to_datetime(values.astype("string"), utc=True, format="ISO8601")
+
+
+def pair_keys(first: Any, second: Any) -> np.ndarray:
+    """Two non-negative integer columns → one int64 key per row (faster to index than a MultiIndex)."""
+    return np.asarray(first, dtype="int64") * (1 << 31) + np.asarray(second, dtype="int64")
 
 
 @dataclass
@@ -305,8 +343,19 @@ class Loader:
             return model.objects.filter(**{f"{path}__gte": low, f"{path}__lte": high})
         return model.objects.filter(**{f"{path}__in": self.ids})
 
-    def window(self, model: Any, when: Any, counts: Mapping[str, Any], *, where: Q | None = None) -> None:
-        """Window columns: weekly increments of ``counts`` by the week of ``when``, summed over 13 weeks."""
+    def window(
+        self,
+        model: Any,
+        when: Any,
+        counts: Mapping[str, Any],
+        *,
+        where: Q | None = None,
+        side: str | None = None,
+    ) -> None:
+        """Window columns: weekly increments of ``counts`` by the week of ``when``, summed over 13 weeks.
+
+        With ``side`` (a field holding "supplier" or "customer") the query is also grouped by it and each
+        name's ``{side}`` is filled in: one scan for both sides."""
         qs = self.qs(model)
         if where is not None:
             qs = qs.filter(where)
@@ -314,12 +363,17 @@ class Loader:
         qs = qs.alias(health_when=F(when) if isinstance(when, str) else when).filter(
             health_when__gte=self.start
         )
-        frame = grouped(qs, {"partnership_id": "partnership_id", "week": week_of(when)}, counts)
+        keys: dict[str, Any] = {"partnership_id": "partnership_id", "week": week_of(when)}
+        if side:
+            keys["side"] = side
+        frame = grouped(qs, keys, counts)
         frame = frame[frame["week"] >= pd.Timestamp(lower)]
-        for name in counts:
-            arr = self.grid.zeros()
-            self.grid.add(arr, frame["partnership_id"], frame["week"], frame[name].fillna(0))
-            self.columns[name] = window_sum(arr)
+        for s in ("supplier", "customer") if side else (None,):
+            part = frame if s is None else frame[frame["side"] == s]
+            for name in counts:
+                arr = self.grid.zeros()
+                self.grid.add(arr, part["partnership_id"], part["week"], part[name].fillna(0))
+                self.columns[name.format(side=s)] = window_sum(arr)
 
     def state(
         self,
@@ -331,53 +385,64 @@ class Loader:
         where: Q | None = None,
         side: str | None = None,
         aliases: Mapping[str, Any] | None = None,
+        counts: Mapping[str, Any] | None = None,
     ) -> None:
         """End-of-week state: records whose interval [week of start, week of end) covers the week.
 
-        One query grouped by (partnership, start week, end week); +n at the start, −n at the end."""
+        One query grouped by (partnership, start week, end week); +n at the start, −n at the end. A start
+        before the grid counts from its first week, so the database folds those intervals together.
+        ``counts`` (name → aggregate) gives several states of one scan; by default ``name`` counts the
+        records."""
+        counts = counts or {name: Count("pk")}
         qs = self.qs(model)
         if aliases:
             qs = qs.alias(**aliases)
         if where is not None:
             qs = qs.filter(where)
+        qs = qs.alias(health_start=F(start) if isinstance(start, str) else start).filter(
+            health_start__isnull=False
+        )
         keys: dict[str, Any] = {"partnership_id": "partnership_id"}
         if side:
             keys["side"] = side
-        keys["start_week"] = week_of(start, date=start == "due_date")
+        keys["start_week"] = Greatest(
+            week_of(start, date=start == "due_date"),
+            Value(self.grid.weeks[0].date(), output_field=DateField()),
+        )
         if end is not None:
             keys["end_week"] = week_of(end)
             # an interval that ended before the grid adds +n and −n in its first column: leave it out
             ended = F(end) if isinstance(end, str) else end
             qs = qs.alias(health_end=ended).filter(Q(health_end__isnull=True) | Q(health_end__gte=self.start))
-        frame = grouped(qs, keys, {"n": Count("pk")})
+        frame = grouped(qs, keys, counts)
         if "end_week" not in frame:
             frame["end_week"] = pd.NaT
         sides = ("supplier", "customer") if side else (None,)
         for s in sides:
             part = frame if s is None else frame[frame["side"] == s]
-            arr = self.grid.zeros()
-            self.grid.add(arr, part["partnership_id"], part["start_week"], part["n"], clip=True)
             ended = part[part["end_week"].notna()]
-            self.grid.add(arr, ended["partnership_id"], ended["end_week"], -ended["n"], clip=True)
-            self.columns[name.format(side=s)] = np.cumsum(arr, axis=1)
+            for column in counts:
+                arr = self.grid.zeros()
+                self.grid.add(arr, part["partnership_id"], part["start_week"], part[column], clip=True)
+                self.grid.add(arr, ended["partnership_id"], ended["end_week"], -ended[column], clip=True)
+                self.columns[column.format(side=s)] = np.cumsum(arr, axis=1)
 
     # ---- sources ---------------------------------------------------------------------------------
     def commitments(self) -> None:
         settled = Q(status__in=["done", "acknowledged", "missed"])
-        for side in ("supplier", "customer"):
-            mine = Q(owner_side=side)
-            delivered = Q(status__in=["done", "acknowledged"])
-            self.window(
-                Commitment,
-                Coalesce("done_at", "missed_at"),
-                {
-                    f"{side}_commitments_settled": Count("pk", filter=mine),
-                    f"{side}_commitments_kept": Count("pk", filter=mine & delivered & Q(on_time=True)),
-                    f"{side}_commitments_acknowledged": Count("pk", filter=mine & Q(status="acknowledged")),
-                    f"{side}_commitments_proactive": Count("pk", filter=mine & Q(proactive=True)),
-                },
-                where=settled,
-            )
+        delivered = Q(status__in=["done", "acknowledged"])
+        self.window(
+            Commitment,
+            Coalesce("done_at", "missed_at"),
+            {
+                "{side}_commitments_settled": Count("pk"),
+                "{side}_commitments_kept": Count("pk", filter=delivered & Q(on_time=True)),
+                "{side}_commitments_acknowledged": Count("pk", filter=Q(status="acknowledged")),
+                "{side}_commitments_proactive": Count("pk", filter=Q(proactive=True)),
+            },
+            where=settled,
+            side="owner_side",
+        )
         # overdue from the week of the due date until the week it was delivered or cancelled
         overdue = (
             Q(done_at__isnull=True, cancelled_at__isnull=True)
@@ -399,7 +464,9 @@ class Loader:
 
     def pulse(self) -> None:
         """Mean answers of the latest round closed in the window (carried forward for 13 weeks)."""
-        qs = self.qs(PulseResponse).filter(answered_at__isnull=False, round__closes_at__isnull=False)
+        # rounds closed before the grid cannot be in any asked week's window (the grid starts one window
+        # before the first week asked for)
+        qs = self.qs(PulseResponse).filter(answered_at__isnull=False, round__closes_at__gte=self.start)
         frame = grouped(
             qs,
             {
@@ -409,11 +476,12 @@ class Loader:
             },
             {"trust": Avg("trust"), "commitment": Avg("commitment"), "satisfaction": Avg("satisfaction")},
         )
+        frame["closes_at"] = as_instant(frame["closes_at"])
         frame = frame.sort_values(["partnership_id", "week", "closes_at"])
         frame = frame.drop_duplicates(["partnership_id", "week"], keep="last")
         for answer in ("trust", "commitment", "satisfaction"):
             arr = np.full((len(self.grid.rows), len(self.grid.weeks)), np.nan)
-            r, c, ok = self.grid.positions(frame["partnership_id"], frame["week"], clip=True)
+            r, c, ok = self.grid.positions(frame["partnership_id"], frame["week"], clip=False)
             arr[r, c] = frame[answer].to_numpy(dtype="float64")[ok]
             filled = pd.DataFrame(arr).ffill(axis=1, limit=WINDOW - 1).to_numpy()
             self.columns[f"pulse_{answer}"] = filled
@@ -459,37 +527,37 @@ class Loader:
             {"partnership_id": "partnership_id", "root_cause": "root_cause", "week": week_of("created_at")},
             {"n": Count("pk")},
         )
-        pairs = frame[["partnership_id", "root_cause"]].drop_duplicates().reset_index(drop=True)
-        sub = Grid(pd.Index(pd.MultiIndex.from_frame(pairs)), self.grid.weeks)
+        keys = pair_keys(frame["partnership_id"], pd.factorize(frame["root_cause"])[0])
+        pairs, first = np.unique(keys, return_index=True)
+        sub = Grid(pd.Index(pairs), self.grid.weeks)
         arr = sub.zeros()
-        keys = pd.MultiIndex.from_frame(frame[["partnership_id", "root_cause"]])
         sub.add(arr, keys, frame["week"], frame["n"])
         recurring = (window_sum(arr) >= 3).astype("float64")
-        self.columns["recurring_root_causes"] = fold(
-            sub, pairs["partnership_id"].to_numpy(), recurring, self.grid
-        )
+        parents = frame["partnership_id"].to_numpy(dtype="int64")[first]
+        self.columns["recurring_root_causes"] = fold(sub, parents, recurring, self.grid)
 
     def initiatives(self) -> None:
         self.state("initiatives_active", Initiative, "created_at", "closed_at")
         # progress: the share of the way from baseline to target of the latest measurement (as on the
         # improvement page), clipped to [0, 1]; initiatives without a measurement are left out of the mean
-        inits = pd.DataFrame.from_records(
-            list(
-                self.qs(Initiative).values(
-                    "id", "partnership_id", "baseline", "target", "created_at", "closed_at"
-                )
-            ),
-            columns=["id", "partnership_id", "baseline", "target", "created_at", "closed_at"],
+        columns = ["id", "partnership_id", "baseline", "target", "began", "closed"]
+        inits = fetch(
+            self.qs(Initiative)
+            .annotate(began=week_of("created_at"), closed=week_of("closed_at"))
+            .values(*columns)
+            .order_by(),
+            columns,
         )
         # only initiatives still open when the grid begins can have progress in it
         measured = fetch(
             self.qs(Measurement, "initiative__partnership_id")
             .filter(Q(initiative__closed_at__isnull=True) | Q(initiative__closed_at__gte=self.start))
+            .annotate(week=week_of("measured_on", date=True))
             .order_by("initiative_id", "measured_on", "id")
-            .values_list("initiative_id", "measured_on", "value"),
-            ["initiative_id", "measured_on", "value"],
+            .values_list("initiative_id", "week", "value"),
+            ["initiative_id", "week", "value"],
         )
-        measured["week"] = to_monday(measured["measured_on"])
+        measured["week"] = as_day(measured["week"])
         measured = measured.drop_duplicates(["initiative_id", "week"], keep="last")
         sub = Grid(pd.Index(inits["id"]), self.grid.weeks)
         latest = np.full((len(sub.rows), len(sub.weeks)), np.nan)
@@ -502,8 +570,8 @@ class Loader:
         with np.errstate(divide="ignore", invalid="ignore"):
             progress = np.clip((latest - baseline) / np.where(span == 0, np.nan, span), 0.0, 1.0)
         weeks = self.grid.weeks.to_numpy()[None, :]
-        began = to_monday(inits["created_at"]).to_numpy(dtype="datetime64[ns]")[:, None]
-        closed = to_monday(inits["closed_at"]).to_numpy(dtype="datetime64[ns]")[:, None]
+        began = as_day(inits["began"]).to_numpy(dtype="datetime64[ns]")[:, None]
+        closed = as_day(inits["closed"]).to_numpy(dtype="datetime64[ns]")[:, None]
         active = (weeks >= began) & (np.isnat(closed) | (weeks < closed))
         known = active & ~np.isnan(progress)
         parents = inits["partnership_id"].to_numpy()
@@ -615,9 +683,9 @@ class Loader:
         )
 
     def breadth(self) -> None:
-        bridges = pd.DataFrame.from_records(
-            list(self.qs(Bridge).values("id", "partnership_id", "cadence_days", "created_at")),
-            columns=["id", "partnership_id", "cadence_days", "created_at"],
+        columns = ["id", "partnership_id", "cadence_days", "began"]
+        bridges = fetch(
+            self.qs(Bridge).annotate(began=week_of("created_at")).values(*columns).order_by(), columns
         )
         # touchpoints before the grid fall out of it, so only the grid's weeks are read
         touches = self.touches()
@@ -654,7 +722,7 @@ class Loader:
         touched_first = pd.Series(
             first_touch.reindex(bridges["id"]).to_numpy(dtype="datetime64[ns]"), index=bridges.index
         )
-        began = pd.concat([to_monday(bridges["created_at"]), touched_first], axis=1).min(axis=1)
+        began = pd.concat([as_day(bridges["began"]), touched_first], axis=1).min(axis=1)
         agreed = sub.zeros()
         sub.add(agreed, bridges["id"], began, np.ones(len(bridges)), clip=True)
         agreed = np.cumsum(agreed, axis=1) > 0
@@ -679,17 +747,14 @@ class Loader:
                 ),
             ]
         )
-        pairs = people[["partnership_id", "person"]].drop_duplicates().reset_index(drop=True)
-        sub = Grid(pd.Index(pd.MultiIndex.from_frame(pairs)), self.grid.weeks)
+        keys = pair_keys(people["partnership_id"], people["person"])
+        pairs, first = np.unique(keys, return_index=True)
+        sub = Grid(pd.Index(pairs), self.grid.weeks)
         active = sub.zeros()
-        sub.add(
-            active,
-            pd.MultiIndex.from_frame(people[["partnership_id", "person"]]),
-            people["week"],
-            people["n"],
-        )
+        sub.add(active, keys, people["week"], people["n"])
         involved = (window_sum(active) > 0).astype("float64")
-        self.columns["people_involved"] = fold(sub, pairs["partnership_id"].to_numpy(), involved, self.grid)
+        parents = people["partnership_id"].to_numpy(dtype="int64")[first]
+        self.columns["people_involved"] = fold(sub, parents, involved, self.grid)
 
         # owners who left: deactivated members who still own a bridge or an open commitment (today's owners)
         left = []
@@ -725,8 +790,16 @@ class Loader:
             self.columns[f"{side}_owners_left"] = np.cumsum(arr, axis=1)
 
     def risks(self) -> None:
-        self.state("risks_open", Risk, "created_at", _closed_at())
-        self.state("risks_with_response", Risk, "created_at", _closed_at(), where=~Q(response=""))
+        self.state(
+            "risks_open",
+            Risk,
+            "created_at",
+            _closed_at(),
+            counts={
+                "risks_open": Count("pk"),
+                "risks_with_response": Count("pk", filter=~Q(response="")),
+            },
+        )
 
     # ---- assembly --------------------------------------------------------------------------------
     def frame(self, first_weeks: pd.Series) -> pd.DataFrame:

@@ -213,3 +213,88 @@ def test_people_involved_counts_each_person_once_in_the_window(p, world):
     assert week(m, "2026-05-04", "people_involved") == 2  # 10 and 11 February are 12 weeks back
     later = load_metrics([p.pk], until=dt.date(2026, 5, 17))
     assert week(later, "2026-05-11", "people_involved") == 0
+
+
+def pulse(partnership, closes: dt.datetime, trust: int):
+    from mitra.pulse.models import PulseResponse, PulseRound
+
+    rnd = PulseRound.objects.create(
+        partnership=partnership,
+        quarter=f"{closes.year}Q{(closes.month - 1) // 3 + 1}",
+        opened_at=closes - dt.timedelta(days=20),
+        closes_at=closes,
+    )
+    PulseResponse.objects.create(
+        partnership=partnership,
+        round=rnd,
+        side="customer",
+        trust=trust,
+        commitment=3,
+        satisfaction=3,
+        cooperation=3,
+        conflict_handling=3,
+        answered_at=closes - dt.timedelta(days=1),
+    )
+
+
+def test_a_pulse_round_counts_for_13_weeks_only(p):
+    pulse(p, at("2026-01-07"), trust=4)
+    m = load_metrics([p.pk], until=UNTIL)
+    assert week(m, "2026-01-05", "pulse_trust") == 4.0
+    assert week(m, "2026-03-30", "pulse_trust") == 4.0  # the 13th week
+    assert pd.isna(week(m, "2026-04-06", "pulse_trust"))
+    # asked from a later week, the old round is outside every asked week's window too
+    late = load_metrics([p.pk], since=dt.date(2026, 4, 20), until=UNTIL)
+    assert late["pulse_trust"].isna().all()
+
+
+def test_a_recompute_from_a_week_gives_the_full_history_figures_of_those_weeks(p):
+    """Records that began long before ``since`` (open intervals, old measurements, rounds) are folded into
+    the first column by the database; the figures of the asked weeks must not change."""
+    from mitra.improvement.models import Initiative, Measurement
+
+    commitment(p, due_date=dt.date(2026, 1, 14), status="open")
+    commitment(
+        p,
+        side="customer",
+        due_date=dt.date(2026, 1, 21),
+        status="done",
+        on_time=False,
+        done_at=at("2026-04-22"),
+    )
+    value_entry(p, at("2026-01-08"))
+    risk(p, at("2026-01-09"), response="Siap")
+    risk(p, at("2026-01-12"))
+    pulse(p, at("2026-02-25"), trust=2)
+    pulse(p, at("2026-04-08"), trust=5)
+    touchpoint(p, at("2026-01-20"), recorded_by=None)
+    touchpoint(p, at("2026-04-15"), kind="delivery", on_time=True, in_full=False, delivered_quantity=8)
+    item = Initiative.objects.create(
+        partnership=p,
+        title="Kurangi retur",
+        start_date=dt.date(2026, 1, 12),
+        target_date=dt.date(2026, 6, 30),
+        direction="increase",
+        kpi_name="Retur",
+        kpi_unit="%",
+        baseline=10,
+        target=20,
+        created_side="supplier",
+    )
+    Initiative.objects.filter(pk=item.pk).update(created_at=at("2026-01-12"))
+    Measurement.objects.create(initiative=item, measured_on=dt.date(2026, 1, 19), value=12)
+    Measurement.objects.create(initiative=item, measured_on=dt.date(2026, 4, 14), value=15)
+    full = load_metrics([p.pk], until=UNTIL)
+    since = dt.date(2026, 4, 13)
+    part = load_metrics([p.pk], since=since, until=UNTIL)
+    expected = full[full["week"] >= pd.Timestamp(since)].reset_index(drop=True)
+    assert len(part) == 4
+    pd.testing.assert_frame_equal(part, expected)
+    assert week(part, "2026-04-13", "supplier_commitments_overdue") == 1
+    assert week(part, "2026-04-13", "customer_commitments_overdue") == 1
+    assert week(part, "2026-04-20", "customer_commitments_overdue") == 0
+    assert week(part, "2026-04-13", "risks_open") == 2
+    assert week(part, "2026-04-13", "risks_with_response") == 1
+    assert week(part, "2026-04-13", "pulse_trust") == 5.0
+    assert week(part, "2026-04-13", "initiatives_progress") == pytest.approx(0.5)
+    assert week(part, "2026-04-13", "touchpoints") == 2  # the one of January 20 is in the window
