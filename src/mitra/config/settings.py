@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mitra.plans",
     "mitra.threads",
     "mitra.health",
+    "mitra.planning",
     "mitra.web",
     "mitra.demo",
 ]
