@@ -26,12 +26,15 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import (
     Avg,
+    BooleanField,
+    CharField,
     Count,
     DateField,
     DateTimeField,
     ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -39,7 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncWeek
+from django.db.models.functions import Coalesce, Concat, Greatest, TruncDate, TruncWeek
 from django.utils import timezone
 
 from mitra.cases.models import Case
@@ -53,6 +56,7 @@ from mitra.risks.models import Risk
 from mitra.value.models import ValueEntry
 
 WINDOW = contract.WINDOW_WEEKS
+WIDE_RANGE = 500  # partnerships from which a range of ids is read by scanning, not through an index
 WEEK = np.timedelta64(7, "D")
 
 
@@ -185,13 +189,53 @@ class PlusDays(Func):
         return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {sql}, '{self.days:+d} days')", params
 
 
+class LocalDayNumber(Func):
+    """SQLite only: the site-local day of a datetime as whole days since 1970-01-01 (a zone with a fixed
+    UTC ``offset`` in seconds)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, offset: int) -> None:
+        super().__init__(
+            F(expression) if isinstance(expression, str) else expression, output_field=IntegerField()
+        )
+        self.offset = int(offset)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(julianday({sql}) + {self.offset / 86400!r} - 2440587.5 AS INTEGER)", params
+
+
+def unindexed(field: str) -> Any:
+    """A column as an expression SQLite cannot answer from an index (``+ 0`` or ``|| ''``): for filters
+    that keep most rows, where walking an index (a random read per row) is slower than one pass over the
+    table. Elsewhere the plain column."""
+    if connection.vendor != "sqlite":
+        return F(field)
+    if field.endswith("_id"):
+        return ExpressionWrapper(F(field) + 0, output_field=IntegerField())
+    return Concat(F(field), Value(""), output_field=CharField())
+
+
 def week_of(field: Any, *, date: bool = False) -> WeekStart:
     """The Monday of a date or of a (site-local) datetime, in SQL."""
     return WeekStart(F(field) if isinstance(field, str) else field, date=date)
 
 
 def grouped(qs: QuerySet[Any], keys: Mapping[str, Any], aggregates: Mapping[str, Any]) -> pd.DataFrame:
-    """One GROUP BY query: ``keys`` (name → field or expression) and ``aggregates`` → a frame."""
+    """One GROUP BY query: ``keys`` (name → field or expression) and ``aggregates`` → a frame.
+
+    When the query reads a wide range of partnerships through the unindexed ``health_pid`` (``Loader.qs``
+    on SQLite), it groups by that too: grouping by the indexed column would make SQLite walk the index."""
+    renamed = {}
+    if "health_pid" in qs.query.annotations:
+        renamed = {f"{name}_key": name for name, expr in keys.items() if expr == "partnership_id"}
+        keys = {
+            (f"{name}_key" if expr == "partnership_id" else name): (
+                "health_pid" if expr == "partnership_id" else expr
+            )
+            for name, expr in keys.items()
+        }
     exprs = {
         name: F(expr) if isinstance(expr, str) else expr
         for name, expr in keys.items()
@@ -199,7 +243,7 @@ def grouped(qs: QuerySet[Any], keys: Mapping[str, Any], aggregates: Mapping[str,
     }
     plain = [name for name, expr in keys.items() if isinstance(expr, str) and name == expr]
     rows = qs.annotate(**exprs).values(*plain, *exprs).annotate(**aggregates).order_by()
-    frame = fetch(rows, [*plain, *exprs, *aggregates])
+    frame = fetch(rows, [*(renamed.get(c, c) for c in [*plain, *exprs]), *aggregates])
     for name in keys:
         if name.startswith("week") or name.endswith("_week"):
             frame[name] = as_day(frame[name])
@@ -340,6 +384,12 @@ class Loader:
         records of other partnerships in the range fall out of the grid."""
         low, high = min(self.ids), max(self.ids)
         if len(self.ids) >= 0.5 * (high - low + 1):
+            if connection.vendor == "sqlite" and len(self.ids) > WIDE_RANGE:
+                # SQLite would walk the partnership index over nearly every row (a random read each) where
+                # one pass over the table is several times faster: ``+ 0`` keeps the index out of it
+                return model.objects.alias(health_pid=F(path) + 0).filter(
+                    health_pid__gte=low, health_pid__lte=high
+                )
             return model.objects.filter(**{f"{path}__gte": low, f"{path}__lte": high})
         return model.objects.filter(**{f"{path}__in": self.ids})
 
@@ -351,12 +401,15 @@ class Loader:
         *,
         where: Q | None = None,
         side: str | None = None,
+        aliases: Mapping[str, Any] | None = None,
     ) -> None:
         """Window columns: weekly increments of ``counts`` by the week of ``when``, summed over 13 weeks.
 
         With ``side`` (a field holding "supplier" or "customer") the query is also grouped by it and each
         name's ``{side}`` is filled in: one scan for both sides."""
         qs = self.qs(model)
+        if aliases:
+            qs = qs.alias(**aliases)
         if where is not None:
             qs = qs.filter(where)
         lower = self.grid.weeks[0].date()
@@ -429,7 +482,8 @@ class Loader:
 
     # ---- sources ---------------------------------------------------------------------------------
     def commitments(self) -> None:
-        settled = Q(status__in=["done", "acknowledged", "missed"])
+        # (the status through an expression: on SQLite the status index would be walked for most rows)
+        settled = Q(health_status__in=["done", "acknowledged", "missed"])
         delivered = Q(status__in=["done", "acknowledged"])
         self.window(
             Commitment,
@@ -442,6 +496,7 @@ class Loader:
             },
             where=settled,
             side="owner_side",
+            aliases={"health_status": unindexed("status")},
         )
         # overdue from the week of the due date until the week it was delivered or cancelled
         overdue = (
@@ -585,22 +640,55 @@ class Loader:
         involved: counts by (partnership, bridge, recorder, week); the callers sum what they need."""
         if self._touches is None:
             known = Q(kind="delivery", on_time__isnull=False, in_full__isnull=False)
-            frame = grouped(
-                self.qs(Touchpoint).filter(occurred_at__gte=self.start),
-                {
-                    "partnership_id": "partnership_id",
-                    "bridge_id": "bridge_id",
-                    "person": "recorded_by_id",
-                    "week": week_of("occurred_at"),
-                },
-                {
-                    "touchpoints": Count("pk"),
-                    "touchpoints_positive": Count("pk", filter=Q(outcome="positive")),
-                    "touchpoints_negative": Count("pk", filter=Q(outcome="negative")),
-                    "deliveries": Count("pk", filter=known),
-                    "deliveries_otif": Count("pk", filter=known & Q(on_time=True, in_full=True)),
-                },
-            )
+            flags = {
+                "touchpoints_positive": Q(outcome="positive"),
+                "touchpoints_negative": Q(outcome="negative"),
+                "deliveries": known,
+                "deliveries_otif": known & Q(on_time=True, in_full=True),
+            }
+            qs = self.qs(Touchpoint).filter(occurred_at__gte=self.start)
+            keys = ["partnership_id", "bridge_id", "person", "week"]
+            offset = fixed_offset(site_tz())
+            if connection.vendor == "sqlite" and offset is not None:
+                # SQLite sorts every row to group by four keys, slower than reading the rows as plain
+                # numbers and grouping them in pandas (set-based too; only this read, only on SQLite)
+                columns = ["partnership_id", "bridge_id", "person", "day", *flags]
+                raw = fetch(
+                    qs.annotate(
+                        person=F("recorded_by_id"),
+                        day=LocalDayNumber("occurred_at", offset),
+                        **{
+                            name: ExpressionWrapper(q, output_field=BooleanField())
+                            for name, q in flags.items()
+                        },
+                    )
+                    .values(*columns)
+                    .order_by(),
+                    columns,
+                )
+                days = raw["day"].to_numpy(dtype="int64")
+                monday = (days - (days + 3) % 7).astype("datetime64[D]")  # 1970-01-01 was a Thursday
+                raw = raw.assign(week=monday.astype("datetime64[ns]"), touchpoints=1)
+                frame = (
+                    raw.astype({name: "int64" for name in flags})
+                    .groupby(keys, dropna=False, sort=False)[["touchpoints", *flags]]
+                    .sum()
+                    .reset_index()
+                )
+            else:
+                frame = grouped(
+                    qs,
+                    {
+                        "partnership_id": "partnership_id",
+                        "bridge_id": "bridge_id",
+                        "person": "recorded_by_id",
+                        "week": week_of("occurred_at"),
+                    },
+                    {
+                        "touchpoints": Count("pk"),
+                        **{name: Count("pk", filter=q) for name, q in flags.items()},
+                    },
+                )
             self._touches = frame[frame["week"] >= self.grid.weeks[0]]
         return self._touches
 
@@ -697,9 +785,11 @@ class Loader:
             .reset_index()
         )
         # bridges created within the grid but touched before it count from the grid's first week
+        # (through the few bridges created within the grid and the touchpoints' bridge index: a join
+        # would scan every touchpoint)
+        recent = self.qs(Bridge).filter(created_at__gte=self.start).values("id")
         touched_before = fetch(
-            self.qs(Touchpoint)
-            .filter(bridge__created_at__gte=self.start, occurred_at__lt=self.start)
+            Touchpoint.objects.filter(bridge_id__in=recent, occurred_at__lt=self.start)
             .values("bridge_id")
             .distinct()
             .order_by(),
@@ -741,7 +831,9 @@ class Loader:
                 .rename("n")
                 .reset_index(),
                 grouped(
-                    self.qs(Commitment).filter(owner__isnull=False, done_at__gte=self.start),
+                    self.qs(Commitment)
+                    .alias(health_owner=unindexed("owner_id"))
+                    .filter(health_owner__isnull=False, done_at__gte=self.start),
                     {"partnership_id": "partnership_id", "person": "owner_id", "week": week_of("done_at")},
                     {"n": Count("pk")},
                 ),

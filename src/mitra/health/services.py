@@ -146,14 +146,46 @@ SNAPSHOT_FIELDS = (
 
 
 def write_snapshots(rows: list[HealthSnapshot]) -> None:
-    """Insert the snapshot rows: one COPY on PostgreSQL (the JSON columns make a parameterised INSERT of
-    thousands of rows slow), a bulk INSERT elsewhere."""
-    if connection.vendor != "postgresql":
-        HealthSnapshot.objects.bulk_create(rows, batch_size=1000)
-        return
+    """Insert the snapshot rows in ONE statement whatever their number: a COPY on PostgreSQL (the JSON
+    columns make a parameterised INSERT of thousands of rows slow), on SQLite an ``INSERT … SELECT`` over
+    ``json_each`` of one JSON parameter (a plain bulk INSERT is split into batches by SQLite's cap on
+    parameters), a bulk INSERT elsewhere."""
     table = HealthSnapshot._meta.db_table
     columns = ", ".join(f'"{f}"' for f in SNAPSHOT_FIELDS)
     dumps = json.dumps
+    if connection.vendor == "sqlite":
+        if not rows:
+            return
+        ops = connection.ops
+        payload = dumps(
+            [
+                [
+                    r.partnership_id,
+                    ops.adapt_datefield_value(r.week),
+                    r.score,
+                    r.band,
+                    r.delta_1w,
+                    r.delta_4w,
+                    r.dimensions,
+                    r.drivers,
+                    r.weights,
+                    ops.adapt_datetimefield_value(r.computed_at),
+                ]
+                for r in rows
+            ],
+            allow_nan=False,
+        )
+        # json_extract gives an object or array back as its JSON text: what a JSONField stores on SQLite
+        picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(SNAPSHOT_FIELDS)))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{table}" ({columns}) SELECT {picks} FROM json_each(%s)',  # noqa: S608
+                [payload],
+            )
+        return
+    if connection.vendor != "postgresql":
+        HealthSnapshot.objects.bulk_create(rows, batch_size=1000)
+        return
     with connection.cursor() as cursor, cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
         for r in rows:
             copy.write_row(
