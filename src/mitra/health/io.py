@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, transaction
 from django.db.models import (
     Avg,
@@ -256,7 +257,10 @@ def fetch(qs: QuerySet[Any], columns: list[str]) -> pd.DataFrame:
     cursor. Dates and datetimes come as they come (text or objects): the callers convert them
     column-wise (``as_day``, ``as_instant``)."""
     compiler = qs.query.get_compiler(using=qs.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. ``__in=[]``: nothing to ask the database
+        return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
     conn = connections[qs.db]
     if conn.vendor == "postgresql":
         return _copy_frame(conn, sql, params, columns)

@@ -443,3 +443,48 @@ def load(
         else:
             model.objects.bulk_update(objs, values, batch_size=1000)
     return report
+
+
+def forecast_rows(
+    partnership_id: int, rows: Sequence[Mapping[str, Any]], first_row: int, side: str
+) -> tuple[pd.DataFrame, pd.Series]:
+    """A side's forecast rows (sku, location, period, quantity[, source]) checked like a load: every bad
+    row reported. Returns the frame (series_id, period as the Monday of its week, quantity) and each
+    row's source (the side's own, or ``consensus``)."""
+    if not rows:
+        raise RowErrors([RowError(0, "file", _("There are no rows to load."))])
+    columns = sorted({c.strip().lower() for r in rows[:1] for c in r})
+    rows = [{k.strip().lower(): v for k, v in r.items()} for r in rows]
+    missing = [c for c in ("location", "period", "quantity") if c not in columns]
+    if not _sku_column(columns):
+        missing.insert(0, "sku")
+    if missing:
+        raise RowErrors(
+            [RowError(1, c, _("The column %(column)s is missing.") % {"column": c}) for c in missing]
+        )
+    check = Checker(rows, columns, first_row)
+    item = _item_ids(check, columns, partnership_id)
+    location = _location_ids(check, partnership_id)
+    period = check.day("period")
+    quantity = check.number("quantity")
+    sources = check.choice("source", [side, "consensus"], side)
+    frame = pd.DataFrame({"item": item, "location": location, "period": period, "quantity": quantity})
+    check.duplicates(
+        pd.concat([frame[["item", "location", "period"]], sources], axis=1).astype(str), "period"
+    )
+    check.raise_if_bad()
+    weeks = frame["period"] - pd.to_timedelta(frame["period"].dt.day_of_week, unit="D")
+    out = pd.DataFrame(
+        {
+            "series_id": frame["item"].astype("int64").astype(str)
+            + ":"
+            + frame["location"].astype("int64").astype(str),
+            "period": weeks.astype("datetime64[ns]"),
+            "quantity": frame["quantity"].astype("float64"),
+        }
+    )
+    if out.assign(source=sources.to_numpy()).duplicated(["series_id", "period", "source"]).any():
+        raise RowErrors(
+            [RowError(0, "period", _("Two rows give the same week of the same item and location."))]
+        )
+    return out, sources.reset_index(drop=True)

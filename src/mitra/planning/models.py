@@ -217,6 +217,12 @@ class PlanningAgreement(models.Model):
         validators=[MinValueValidator(50), MaxValueValidator(99.9)],
     )
     mode = models.CharField(_("ordering"), max_length=10, choices=PlanningMode.choices, default="replenish")
+    vmi_min_weeks = models.DecimalField(
+        _("min/max: reorder below (weeks of cover)"), max_digits=4, decimal_places=1, default=2
+    )
+    vmi_max_weeks = models.DecimalField(
+        _("min/max: fill up to (weeks of cover)"), max_digits=4, decimal_places=1, default=6
+    )
     use_holidays = models.BooleanField(_("use the Indonesian holiday calendar"), default=True)
     forecast_gap_pct = models.DecimalField(
         _("forecasts differ by more than (%)"), max_digits=5, decimal_places=1, null=True, default=20
@@ -353,7 +359,14 @@ class PlanningException(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="planning_exceptions")
     cycle = models.ForeignKey(PlanningCycle, on_delete=models.CASCADE, related_name="exceptions")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the exception is about the item as a whole (its capacity)."),
+    )
     criterion = models.CharField(_("criterion"), max_length=20)
     period = models.DateField(_("week"), null=True, blank=True)
     value = models.FloatField(_("value"))

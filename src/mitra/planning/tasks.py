@@ -1,0 +1,49 @@
+"""Jobs of collaborative planning: a partnership's planning run with visible progress, and the weekly
+freeze of last week's cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils import timezone
+from django_tasks import task
+
+from mitra.planning import io, runs
+from mitra.planning.models import PlanningCycle, RunStatus
+
+
+def _report(cycle_id: int) -> Callable[[int, str], None]:
+    def progress(pct: int, message: str) -> None:
+        PlanningCycle.objects.filter(pk=cycle_id).update(
+            run_status=RunStatus.RUNNING, run_progress=pct, run_message=message
+        )
+
+    return progress
+
+
+@task()
+def run_planning(partnership_id: int, executor: str = "local") -> int:
+    """Plan the partnership's current cycle; the cycle's run fields show the progress on the page.
+    Returns the number of order proposals."""
+    cycle = runs.current_cycle(partnership_id)
+    PlanningCycle.objects.filter(pk=cycle.pk).update(
+        run_status=RunStatus.RUNNING, run_progress=1, run_started_at=timezone.now(), run_message=""
+    )
+    try:
+        result = runs.run(partnership_id, executor=executor, progress=_report(cycle.pk))
+    except Exception as exc:
+        PlanningCycle.objects.filter(pk=cycle.pk).update(
+            run_status=RunStatus.FAILED, run_message=str(exc)[:300], run_finished_at=timezone.now()
+        )
+        raise
+    PlanningCycle.objects.filter(pk=cycle.pk).update(
+        run_status=RunStatus.DONE, run_progress=100, run_finished_at=timezone.now()
+    )
+    return result.proposals
+
+
+@task()
+def freeze_last_week() -> int:
+    """Weekly: freeze every open cycle of an earlier week, so accuracy is measured against what was
+    promised."""
+    return runs.freeze_before(None, io.monday(timezone.localdate()))
