@@ -270,6 +270,7 @@ WORKFLOW_DEMOS = (
     "pulse",
     "plans",
     "threads",
+    "planning",
 )
 
 

@@ -43,6 +43,7 @@ import pandas as pd
 from mitra.planning.engine.stats import TOLERANCE, normal_quantile
 
 POLICIES: tuple[str, ...] = ("push", "partnering")
+SHRINK = 2.0  # pseudo-weeks pulling a calendar factor learnt from few weeks towards 1
 WEEKS_PER_MONTH = 4.33
 METRIC_COLUMNS: tuple[str, ...] = (
     "average_stock",
@@ -67,6 +68,9 @@ class SimulationParams:
     service_level: float = 0.95
     quota_growth: float = 0.10
     history_weeks: int = 13
+    # the push quota's basis: the trailing mean of this many weeks (None: ``history_weeks``); a sales
+    # target is usually last year's volume spread over the months, blind to when the demand comes
+    quota_weeks: int | None = None
     initial_stock_weeks: float = 2.0
     overstock_weeks: float = 8.0
 
@@ -86,7 +90,51 @@ def _matrix(demand: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.DatetimeInde
     return wide.to_numpy(dtype="float64"), wide.index, weeks
 
 
-def simulate_series(demand: pd.DataFrame, params: SimulationParams) -> pd.DataFrame:
+def event_factors(history: np.ndarray, keys: np.ndarray, window: int) -> np.ndarray:
+    """Per series and week, the demand factor of each calendar key as known at the START of that week
+    (``factors[s, t, k]``, 1 for ordinary weeks): demand in the earlier weeks of key k over the trailing
+    mean of ordinary weeks then, shrunk towards 1 by ``SHRINK`` pseudo-weeks. Cumulative sums over time,
+    vectorised over series."""
+    count, total = history.shape
+    ordinary = keys == 0
+    demand_ordinary = np.where(ordinary[None, :], history, 0.0)
+    run = np.cumsum(demand_ordinary, axis=1)
+    n_run = np.cumsum(ordinary.astype("float64"))
+    sums = run - np.pad(run, ((0, 0), (window, 0)))[:, :total]
+    counts = n_run - np.pad(n_run, (window, 0))[:total]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        baseline = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    n_keys = int(keys.max()) + 1 if len(keys) else 1
+    factors = np.ones((count, total, n_keys))
+    for k in range(1, n_keys):
+        mask = (keys == k).astype("float64")
+        seen = np.cumsum(history * mask[None, :], axis=1)
+        expected = np.cumsum(np.nan_to_num(baseline) * mask[None, :], axis=1)
+        # known at the start of week t: the weeks before t
+        seen = np.pad(seen, ((0, 0), (1, 0)))[:, :total]
+        expected = np.pad(expected, ((0, 0), (1, 0)))[:, :total]
+        weeks_seen = np.pad(np.cumsum(mask), (1, 0))[:total]
+        mean_expected = np.where(weeks_seen > 0, expected / np.maximum(weeks_seen, 1), 0.0)
+        factors[:, :, k] = (seen + SHRINK * mean_expected) / np.maximum(
+            expected + SHRINK * mean_expected, 1e-9
+        )
+    return np.clip(factors, 0.05, 20.0)
+
+
+def _calendar_keys(weeks: pd.DatetimeIndex, events: pd.DataFrame | None) -> np.ndarray:
+    """One integer per week: 0 for an ordinary week, else the code of its combination of calendar flags."""
+    if events is None or events.empty:
+        return np.zeros(len(weeks), dtype="int64")
+    flags = events.set_index(pd.to_datetime(events["period"])).drop(columns=["period"])
+    flags = flags.reindex(weeks).fillna(False).astype(bool)
+    combo = flags.apply(lambda row: "|".join(flags.columns[row.to_numpy()]), axis=1)
+    codes, _uniques = pd.factorize(combo.where(combo != "", None), use_na_sentinel=True)
+    return np.asarray(codes, dtype="int64") + 1
+
+
+def simulate_series(
+    demand: pd.DataFrame, params: SimulationParams, *, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per (policy, series_id) with ``METRIC_COLUMNS`` (see the module docstring)."""
     history, series, weeks = _matrix(demand)
     window = params.history_weeks
@@ -100,14 +148,27 @@ def simulate_series(demand: pd.DataFrame, params: SimulationParams) -> pd.DataFr
     sigmas = windows.std(axis=2, ddof=1) if window > 1 else np.zeros_like(means)
     lead, review = params.lead_time_weeks, params.review_weeks
     cover = lead + review
+    keys = _calendar_keys(weeks, events)
+    factors = event_factors(history, keys, window) if keys.any() else None
+    if factors is not None:
+        # the calendar-aware forecast: the trailing mean of ordinary weeks times each coming week's factor
+        plain = np.where((keys == 0)[None, :], history, np.nan)
+        ordinary_windows = np.lib.stride_tricks.sliding_window_view(plain, window, axis=1)
+        with np.errstate(invalid="ignore"):
+            ordinary_means = np.nanmean(ordinary_windows, axis=2)
+        means_ordinary = np.where(np.isnan(ordinary_means), means, ordinary_means)
     z = float(normal_quantile(params.service_level))
     month_start = np.asarray(weeks.day <= 7)
-    start = window
+    quota_window = params.quota_weeks or window
+    start = max(window, quota_window)
+    if total <= start:
+        raise ValueError(f"the demand history has {total} weeks; it needs more than {start}")
+    quota_means = np.lib.stride_tricks.sliding_window_view(history, quota_window, axis=1).mean(axis=2)
     simulated = total - start
 
     rows = []
     for policy in POLICIES:
-        stock = params.initial_stock_weeks * means[:, 0]
+        stock = params.initial_stock_weeks * means[:, start - window]
         arrivals = np.zeros((count, total + lead + 1))
         pipeline = np.zeros(count)
         shipped = np.zeros(count)
@@ -117,12 +178,20 @@ def simulate_series(demand: pd.DataFrame, params: SimulationParams) -> pd.DataFr
             mean, sigma = means[:, week - window], sigmas[:, week - window]
             if policy == "push":
                 ship = (
-                    mean * WEEKS_PER_MONTH * (1.0 + params.quota_growth)
+                    quota_means[:, week - quota_window] * WEEKS_PER_MONTH * (1.0 + params.quota_growth)
                     if month_start[week]
                     else np.zeros(count)
                 )
             elif step % review == 0:
-                target = mean * cover + z * sigma * np.sqrt(cover)
+                if factors is not None:
+                    ahead = np.arange(week, min(week + cover, total))
+                    level = means_ordinary[:, week - window]
+                    known = factors[:, week, :]  # the factors as known at the start of this week
+                    coming = known[:, keys[ahead]] * level[:, None]
+                    expected = coming.sum(axis=1) + level * (cover - len(ahead))
+                    target = expected + z * sigma * np.sqrt(cover)
+                else:
+                    target = mean * cover + z * sigma * np.sqrt(cover)
                 ship = np.maximum(target - (stock + pipeline), 0.0)
             else:
                 ship = np.zeros(count)
@@ -177,8 +246,19 @@ def summarise(per_series: pd.DataFrame) -> pd.DataFrame:
     return sums[["policy", *METRIC_COLUMNS]]
 
 
-def simulate(demand: pd.DataFrame, params: SimulationParams, *, per_series: bool = False) -> pd.DataFrame:
+def simulate(
+    demand: pd.DataFrame,
+    params: SimulationParams,
+    *,
+    per_series: bool = False,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per policy (``POLICIES``) with ``METRIC_COLUMNS``; per (policy, series_id) when
-    ``per_series`` (``summarise`` turns that frame into the policy rows without replaying again)."""
-    rows = simulate_series(demand, params)
+    ``per_series`` (``summarise`` turns that frame into the policy rows without replaying again).
+
+    With ``events`` (``calendar.indonesian_events`` of the weeks: period + flags) partnering plans with the
+    calendar the partners share: its forecast is the trailing mean of ordinary weeks times each coming
+    week's factor, learnt from the earlier weeks of the same kind (Ramadan, before Lebaran, …). Push ships
+    its monthly quota either way: that is what push does."""
+    rows = simulate_series(demand, params, events=events)
     return rows if per_series else summarise(rows)

@@ -111,3 +111,24 @@ def test_missing_weeks_count_as_zero_demand_and_short_history_is_refused():
     )
     with pytest.raises(ValueError, match="history_weeks"):
         simulate(history(DEMAND[:2]), PARAMS)
+
+
+def test_the_shared_calendar_lets_partnering_anticipate_a_moving_peak():
+    import numpy as np
+
+    from mitra.planning.engine.calendar import EVENT_COLUMNS
+
+    weeks = pd.date_range("2023-01-02", periods=156, freq="7D")
+    peak = np.zeros(156, dtype=bool)
+    peak[[20, 21, 70, 71, 120, 121]] = True  # a festive fortnight that moves every year
+    demand = pd.DataFrame({"series_id": "a", "period": weeks, "quantity": np.where(peak, 40.0, 10.0)})
+    events = pd.DataFrame({"period": weeks, **{c: False for c in EVENT_COLUMNS}})
+    events["lebaran_before"] = peak
+    params = SimulationParams(lead_time_weeks=1, service_level=0.95, history_weeks=8)
+    blind = simulate(demand, params).set_index("policy")
+    aware = simulate(demand, params, events=events).set_index("policy")
+    # the first peak is new to both; from the second on, the calendar-aware plan has the stock ready
+    assert aware.loc["partnering", "lost_sales"] < blind.loc["partnering", "lost_sales"]
+    assert aware.loc["partnering", "fill_rate"] > blind.loc["partnering", "fill_rate"]
+    # push is blind to the calendar either way
+    assert aware.loc["push", "lost_sales"] == blind.loc["push", "lost_sales"]
