@@ -28,6 +28,7 @@ SCHEDULE: tuple[Recurring, ...] = (
     Recurring("mitra.cases.tasks.detect_sla_breaches", "hourly"),
     Recurring("mitra.pulse.tasks.open_pulse_rounds", "daily"),
     Recurring("mitra.health.tasks.recompute_current_week", "weekly"),
+    Recurring("mitra.planning.tasks.plan_the_week", "weekly"),
 )
 
 

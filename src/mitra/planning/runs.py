@@ -337,9 +337,8 @@ def _store_exceptions(cycle: PlanningCycle, found: pd.DataFrame) -> int:
 
 def _store_proposals(cycle: PlanningCycle, proposals: pd.DataFrame) -> int:
     """Replace the cycle's open proposals; proposals already confirmed or rejected this cycle stay."""
-    PlanningProposal = OrderProposal
-    PlanningProposal.objects.filter(cycle=cycle, status=ProposalStatus.PROPOSED).delete()
-    decided = set(PlanningProposal.objects.filter(cycle=cycle).values_list("item_id", "location_id"))
+    OrderProposal.objects.filter(cycle=cycle, status=ProposalStatus.PROPOSED).delete()
+    decided = set(OrderProposal.objects.filter(cycle=cycle).values_list("item_id", "location_id"))
     ordering = proposals[proposals["quantity"] > 0]
     if ordering.empty:
         return 0

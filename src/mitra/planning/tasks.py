@@ -8,8 +8,9 @@ from collections.abc import Callable
 from django.utils import timezone
 from django_tasks import task
 
+from mitra.partnerships.models import Status
 from mitra.planning import io, runs
-from mitra.planning.models import PlanningCycle, RunStatus
+from mitra.planning.models import Item, PlanningCycle, RunStatus
 
 
 def _report(cycle_id: int) -> Callable[[int, str], None]:
@@ -43,7 +44,17 @@ def run_planning(partnership_id: int, executor: str = "local") -> int:
 
 
 @task()
-def freeze_last_week() -> int:
-    """Weekly: freeze every open cycle of an earlier week, so accuracy is measured against what was
-    promised."""
-    return runs.freeze_before(None, io.monday(timezone.localdate()))
+def plan_the_week() -> int:
+    """Weekly: freeze every open cycle of an earlier week (accuracy is measured against what was
+    promised), then queue this week's planning run of every active or paused partnership that plans
+    with Mitra (has items). Returns the number of runs queued."""
+    runs.freeze_before(None, io.monday(timezone.localdate()))
+    ids = list(
+        Item.objects.filter(partnership__status__in=[Status.ACTIVE, Status.PAUSED])
+        .values_list("partnership_id", flat=True)
+        .distinct()
+        .order_by("partnership_id")
+    )
+    for pid in ids:
+        run_planning.enqueue(pid)
+    return len(ids)

@@ -4,6 +4,7 @@ rule, exceptions kept or dropped, proposals confirmed into orders by the buyer o
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -198,3 +199,17 @@ def test_the_terms_change_only_when_the_other_side_agrees(world):
     planning_agreement_decide(supplier, partnership_id=pid, agree=False)
     view = selectors.agreement_get(supplier, pid)
     assert (view.terms["horizon_weeks"], view.changes) == (13, {})
+
+
+def test_the_weekly_job_freezes_last_week_and_queues_this_weeks_runs(world, monkeypatch):
+    from mitra.planning import tasks
+
+    seed(world, weeks=20)
+    old = PlanningCycle.objects.create(partnership=world.partnership, week=WEEK - dt.timedelta(weeks=1))
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "run_planning", SimpleNamespace(enqueue=lambda pid, *a: queued.append(pid)))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
+    assert tasks.plan_the_week.call() == 1
+    assert queued == [world.partnership.pk]
+    old.refresh_from_db()
+    assert old.status == "frozen" and old.frozen_at is not None
