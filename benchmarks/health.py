@@ -835,14 +835,15 @@ def naive_loop(sample: list[int], since: dt.date, until: dt.date) -> dict[int, d
 
 
 def count_queries(fn: Callable[[], Any]) -> dict[str, int]:
-    """Statements run by ``fn``: all of them, and the reads (SELECT) among them."""
+    """Statements run by ``fn``: all of them, and the reads (SELECT, COPY out) among them."""
     from django.db import connection
 
     counts = {"all": 0, "select": 0}
 
     def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         counts["all"] += 1
-        counts["select"] += sql.lstrip().upper().startswith("SELECT")
+        # reads: SELECTs, and on PostgreSQL the COPY (SELECT …) TO STDOUT that io.fetch uses
+        counts["select"] += sql.lstrip().upper().startswith(("SELECT", "COPY ("))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counter):
