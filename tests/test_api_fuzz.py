@@ -196,7 +196,7 @@ def test_every_operation_conforms_and_succeeds_at_least_once(world, seeded, wsgi
             "cookies": request.get("cookies"),
         }
         if "body" in request:
-            kwargs.update(body=request["body"], media_type="application/json")
+            kwargs.update(body=request["body"], media_type=request.get("media_type", "application/json"))
         run(operation.Case(**kwargs), request.get("headers", auth))
 
     # 2. Generated requests: fully random, and with the path ids pinned to real records.

@@ -29,6 +29,7 @@ APPS = (
     "plans",
     "threads",
     "health",
+    "planning",
 )
 
 

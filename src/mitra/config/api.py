@@ -12,6 +12,7 @@ from mitra.health.api import router as health_router
 from mitra.improvement.api import router as improvement_router
 from mitra.moments.api import router as moments_router
 from mitra.partnerships.api import router as partnerships_router
+from mitra.planning.api import router as planning_router
 from mitra.plans.api import router as plans_router
 from mitra.pulse.api import router as pulse_router
 from mitra.risks.api import router as risks_router
@@ -44,3 +45,4 @@ api.add_router("", risks_router)
 api.add_router("", plans_router)
 api.add_router("", threads_router)
 api.add_router("", health_router)
+api.add_router("", planning_router)

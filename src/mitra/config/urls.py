@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("mitra.plans.urls")),
     path("", include("mitra.threads.urls")),
     path("", include("mitra.health.urls")),
+    path("", include("mitra.planning.urls")),
     path("accounts/email/", _email_addresses_are_managed_by_admins, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -115,6 +115,8 @@ def read_csv(data: bytes, kind: str) -> list[dict[str, str]]:
                 )
             ]
         )
+    if b"\x00" in data:
+        raise RowErrors([RowError(0, "file", _("The file contains NUL characters: it is not a text file."))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

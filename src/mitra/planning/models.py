@@ -225,23 +225,44 @@ class PlanningAgreement(models.Model):
     )
     use_holidays = models.BooleanField(_("use the Indonesian holiday calendar"), default=True)
     forecast_gap_pct = models.DecimalField(
-        _("forecasts differ by more than (%)"), max_digits=5, decimal_places=1, null=True, default=20
+        _("forecasts differ by more than (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=20,
     )
     wape_pct = models.DecimalField(
-        _("frozen forecast error (WAPE) above (%)"), max_digits=5, decimal_places=1, null=True, default=30
+        _("frozen forecast error (WAPE) above (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=30,
     )
     version_change_pct = models.DecimalField(
         _("forecast changed between versions by more than (%)"),
         max_digits=5,
         decimal_places=1,
         null=True,
+        blank=True,
         default=25,
     )
     min_weeks_cover = models.DecimalField(
-        _("projected in-stock below (weeks of cover)"), max_digits=5, decimal_places=1, null=True, default=1
+        _("projected in-stock below (weeks of cover)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=1,
     )
     max_weeks_cover = models.DecimalField(
-        _("overstock above (weeks of cover)"), max_digits=5, decimal_places=1, null=True, default=8
+        _("overstock above (weeks of cover)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        default=8,
     )
     check_capacity = models.BooleanField(_("order forecast above the supplier's capacity"), default=True)
     status = models.CharField(

@@ -134,8 +134,12 @@ def cycle_list(actor: Actor, partnership_id: int) -> QuerySet[PlanningCycle]:
     return (
         PlanningCycle.objects.filter(partnership_id=partnership_id)
         .annotate(
-            open_exceptions=Count("exceptions", filter=Q(exceptions__status=ExceptionStatus.OPEN)),
-            open_proposals=Count("proposals", filter=Q(proposals__status=ProposalStatus.PROPOSED)),
+            open_exceptions=Count(
+                "exceptions", filter=Q(exceptions__status=ExceptionStatus.OPEN), distinct=True
+            ),
+            open_proposals=Count(
+                "proposals", filter=Q(proposals__status=ProposalStatus.PROPOSED), distinct=True
+            ),
         )
         .order_by("-week")
     )

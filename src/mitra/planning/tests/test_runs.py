@@ -213,3 +213,26 @@ def test_the_weekly_job_freezes_last_week_and_queues_this_weeks_runs(world, monk
     assert queued == [world.partnership.pk]
     old.refresh_from_db()
     assert old.status == "frozen" and old.frozen_at is not None
+
+
+def test_a_threshold_agreed_empty_switches_its_criterion_off(world):
+    supplier = seed(world)
+    pid = world.partnership.pk
+    customer = f.actor(world.customer_admin)
+    planning_agreement_propose(supplier, partnership_id=pid, changes={"forecast_gap_pct": None})
+    planning_agreement_decide(customer, partnership_id=pid, agree=True)
+    assert selectors.agreement_get(customer, pid).terms["forecast_gap_pct"] is None
+    rows = [
+        {
+            "sku": "RM-1",
+            "location": "DC",
+            "period": (WEEK + dt.timedelta(weeks=k)).isoformat(),
+            "quantity": 100,
+        }
+        for k in range(13)
+    ]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
+        planning_forecast_submit(customer, partnership_id=pid, rows=rows)
+    result = runs.run(pid, today=TODAY)
+    assert not PlanningException.objects.filter(cycle_id=result.cycle_id, criterion="forecast_gap").exists()
