@@ -30,6 +30,8 @@ def series_ids(item: Any, location: Any) -> pd.Series:
 
 
 def split_series(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    if len(series) == 0:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     parts = series.astype(str).str.split(":", n=1, expand=True)
     return parts[0].astype("int64").to_numpy(), parts[1].astype("int64").to_numpy()
 
@@ -70,9 +72,10 @@ def history(
     )
 
 
-def positions(partnership_id: int) -> pd.DataFrame:
-    """Per series with any data: the latest stock (on hand, in transit), open orders, and the item's lead
-    time, case pack and minimum order. Series without a stock count start from zero."""
+def positions(partnership_id: int, also: Iterable[str] = ()) -> pd.DataFrame:
+    """Per series with any data (and the series ``also`` names, e.g. those a side forecast): the latest
+    stock (on hand, in transit), open orders, and the item's lead time, case pack and minimum order.
+    Series without a stock count start from zero."""
     latest = fetch(
         StockPosition.objects.filter(partnership_id=partnership_id)
         .values("item_id", "location_id")
@@ -103,9 +106,15 @@ def positions(partnership_id: int) -> pd.DataFrame:
         .order_by(),
         ["item_id", "location_id"],
     )
-    keys = pd.concat(
-        [stock[["item_id", "location_id"]], orders[["item_id", "location_id"]], sold]
-    ).drop_duplicates()
+    named = list(also)
+    wanted = pd.DataFrame(
+        dict(zip(("item_id", "location_id"), split_series(pd.Series(named, dtype=str)), strict=True))
+    )
+    keys = (
+        pd.concat([stock[["item_id", "location_id"]], orders[["item_id", "location_id"]], sold, wanted])
+        .astype("int64")
+        .drop_duplicates()
+    )
     frame = keys.merge(stock, how="left", on=["item_id", "location_id"]).merge(
         orders, how="left", on=["item_id", "location_id"]
     )

@@ -27,6 +27,7 @@ from mitra.planning.models import Item, Lifecycle, Location, LocationKind, OpenO
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 500_000
 MAX_REPORTED = 1000
+MAX_NUMBER = 1_000_000_000  # a quantity or a number of days beyond this is a typing error
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class Checker:
         default: float | None = None,
         integer: bool = False,
         positive: bool = False,
+        maximum: float = 0.0,
     ) -> pd.Series:
         raw = self.frame[column] if column in self.frame else pd.Series([""] * len(self.frame), dtype=object)
         blank = raw.astype(str).str.len() == 0
@@ -200,6 +202,12 @@ class Checker:
             self.flag(ok & (values == 0), column, _("The number must be above zero."))
         if integer:
             self.flag(ok & (values != values.round()), column, _("Write a whole number."))
+        top = maximum or MAX_NUMBER
+        self.flag(
+            ok & np.isfinite(values.fillna(0)) & (values > top),
+            column,
+            _("At most %(max)s.") % {"max": f"{top:,.0f}"},
+        )
         if default is not None:
             values = values.where(~blank, default)
         return values
@@ -265,6 +273,16 @@ def _item_ids(check: Checker, rows_columns: Sequence[str], partnership_id: int) 
         known = by_customer
     else:
         known = {**by_customer, **by_supplier}
+        # one item's supplier SKU that is another item's customer SKU: say which side's SKU is meant
+        clash = {sku for sku, item in by_supplier.items() if by_customer.get(sku, item) != item}
+        check.flag(
+            values.isin(list(clash)),
+            column,
+            _(
+                "This SKU is one item's supplier SKU and another's customer SKU: name the column "
+                "supplier_sku or customer_sku."
+            ),
+        )
     return check.reference(column, values, known, _("item"))
 
 
@@ -307,8 +325,18 @@ def prepare(kind: str, partnership_id: int, rows: Sequence[Mapping[str, Any]], f
         raise Invalid({"kind": [_("Unknown kind of planning data: %(kind)s.") % {"kind": kind}]})
     if not rows:
         raise RowErrors([RowError(0, "file", _("There are no rows to load."))])
-    columns = sorted({c.strip().lower() for r in rows[:1] for c in r})
-    rows = [{k.strip().lower(): v for k, v in r.items()} for r in rows]
+    rows = [{str(k).strip().lower(): v for k, v in r.items()} for r in rows]
+    columns = sorted({c for r in rows for c in r})
+    missing = [
+        c for c in KINDS[kind].required if c not in columns and not (c == "sku" and _sku_column(columns))
+    ]
+    if missing:
+        raise RowErrors(
+            [
+                RowError(first_row - 1, c, _("The column %(column)s is missing.") % {"column": c})
+                for c in missing
+            ]
+        )
     check = Checker(rows, columns, first_row)
     model: Any
     if kind == "items":
@@ -455,8 +483,8 @@ def forecast_rows(
     row's source (the side's own, or ``consensus``)."""
     if not rows:
         raise RowErrors([RowError(0, "file", _("There are no rows to load."))])
-    columns = sorted({c.strip().lower() for r in rows[:1] for c in r})
-    rows = [{k.strip().lower(): v for k, v in r.items()} for r in rows]
+    rows = [{str(k).strip().lower(): v for k, v in r.items()} for r in rows]
+    columns = sorted({c for r in rows for c in r})
     missing = [c for c in ("location", "period", "quantity") if c not in columns]
     if not _sku_column(columns):
         missing.insert(0, "sku")
@@ -485,8 +513,12 @@ def forecast_rows(
             "quantity": frame["quantity"].astype("float64"),
         }
     )
-    if out.assign(source=sources.to_numpy()).duplicated(["series_id", "period", "source"]).any():
+    twice = out.assign(source=sources.to_numpy()).duplicated(["series_id", "period", "source"]).to_numpy()
+    if twice.any():
         raise RowErrors(
-            [RowError(0, "period", _("Two rows give the same week of the same item and location."))]
+            [
+                RowError(int(row), "period", _("Two rows give the same week of the same item and location."))
+                for row in check.rows[twice]
+            ]
         )
     return out, sources.reset_index(drop=True)

@@ -298,6 +298,18 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# what a run is doing, as ``PlanningCycle.run_message`` stores it (a code, shown translated)
+RUN_STEPS = {
+    "history": _("Reading the sell-out"),
+    "forecast": _("Forecasting"),
+    "consensus": _("Making the consensus"),
+    "exceptions": _("Checking the exception criteria"),
+    "proposals": _("Proposing orders"),
+    "done": _("Done"),
+    "failed": _("The run failed. Try again; if it fails again, tell your administrator."),
+}
+
+
 class PlanningCycle(models.Model):
     """One week's planning round: both sides' forecasts, the consensus, exceptions and proposals. Frozen
     when the week is over, so accuracy is measured against what was promised."""
@@ -323,6 +335,10 @@ class PlanningCycle(models.Model):
 
     def __str__(self) -> str:
         return str(self.week)
+
+    @property
+    def run_step_label(self) -> str:
+        return str(RUN_STEPS.get(self.run_message, ""))
 
 
 class ForecastSource(models.TextChoices):

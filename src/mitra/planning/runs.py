@@ -25,6 +25,8 @@ from mitra.planning.models import (
     ConsensusRule,
     CycleStatus,
     ExceptionStatus,
+    Item,
+    Lifecycle,
     OrderProposal,
     PlanningAgreement,
     PlanningCycle,
@@ -86,36 +88,50 @@ def consensus(
     no forecast for a week, the statistical forecast stands in for it; the interval keeps the statistical
     width around the consensus."""
     base = statistical[["series_id", "period", "forecast", "lo", "hi"]].rename(columns={"forecast": "stat"})
-    wide = sides.pivot_table(
-        index=["series_id", "period"], columns="source", values="quantity", aggfunc="last"
+    keys = {"series_id": pd.Series(dtype=str), "period": pd.Series(dtype="datetime64[ns]")}
+    wide = (
+        sides.pivot_table(index=["series_id", "period"], columns="source", values="quantity", aggfunc="last")
+        .reset_index()
+        .rename_axis(columns=None)
+        if len(sides)
+        else pd.DataFrame(keys)
     )
-    frame = base.merge(wide.reset_index(), on=["series_id", "period"], how="left")
+    # outer: a side may forecast a series the statistics cannot (a new item without history)
+    frame = base.merge(wide, on=["series_id", "period"], how="outer")
+    hand = (
+        manual[["series_id", "period", "quantity"]].rename(columns={"quantity": "manual"})
+        if len(manual)
+        else pd.DataFrame({**keys, "manual": pd.Series(dtype="float64")})
+    )
+    frame = frame.merge(hand, on=["series_id", "period"], how="outer")
     for side in ("supplier", "customer"):
         if side not in frame:
             frame[side] = np.nan
         frame[side] = frame[side].astype("float64").fillna(frame["stat"])
+    supplier, customer = frame["supplier"], frame["customer"]
     if rule == ConsensusRule.SUPPLIER:
-        value = frame["supplier"]
+        value = supplier.fillna(customer)
     elif rule == ConsensusRule.CUSTOMER:
-        value = frame["customer"]
+        value = customer.fillna(supplier)
     elif rule == ConsensusRule.BLEND:
         w = supplier_weight / 100.0
-        value = w * frame["supplier"] + (1 - w) * frame["customer"]
+        value = (w * supplier + (1 - w) * customer).fillna(supplier).fillna(customer)
     else:
-        hand = manual[["series_id", "period", "quantity"]].rename(columns={"quantity": "manual"})
-        frame = frame.merge(hand, on=["series_id", "period"], how="left")
-        value = frame["manual"].astype("float64").fillna(frame["stat"])
-    shift = value - frame["stat"]
-    return pd.DataFrame(
+        value = frame["manual"].astype("float64").fillna(frame["stat"]).fillna(supplier).fillna(customer)
+    manual_rows = frame["manual"].notna() & (rule == ConsensusRule.MANUAL)
+    # without a statistical interval: a zero-width one around the consensus
+    shift = (value - frame["stat"]).fillna(0.0)
+    out = pd.DataFrame(
         {
             "series_id": frame["series_id"],
             "period": frame["period"],
             "quantity": value.clip(lower=0),
-            "lo": (frame["lo"] + shift).clip(lower=0),
-            "hi": (frame["hi"] + shift).clip(lower=0),
-            "model": "consensus",
+            "lo": (frame["lo"] + shift).fillna(value).clip(lower=0),
+            "hi": (frame["hi"] + shift).fillna(value).clip(lower=0),
+            "model": np.where(manual_rows, "manual", "consensus"),
         }
     )
+    return out[out["quantity"].notna()].reset_index(drop=True)
 
 
 def _frozen(
@@ -157,7 +173,17 @@ def run(
     agreed = terms(agreement_of(partnership_id))
     say(5, "history")
     history = io.history(partnership_id, before=cycle.week)
-    positions = io.positions(partnership_id)
+    stored = io.forecasts([cycle.pk], ["supplier", "customer", "consensus"])
+    positions = io.positions(partnership_id, also=stored["series_id"].unique())
+    # a discontinued item is neither forecast nor ordered any more
+    gone = set(
+        Item.objects.filter(partnership_id=partnership_id, lifecycle=Lifecycle.DISCONTINUED).values_list(
+            "pk", flat=True
+        )
+    )
+    if gone:
+        history = history[~pd.Series(io.split_series(history["series_id"])[0]).isin(gone).to_numpy()]
+        positions = positions[~positions["item_id"].isin(gone)].reset_index(drop=True)
     say(15, "forecast")
     params = ForecastParams(
         horizon=int(agreed["horizon_weeks"]),
@@ -165,24 +191,27 @@ def run(
         holidays=bool(agreed["use_holidays"]),
         n_jobs=n_jobs,
     )
-    result = forecast(history, params, executor=executor_for(executor, n_jobs))
-    statistical = result.forecasts.copy()
+    if history.empty:  # nothing sold yet: only the sides' forecasts, if any, make the consensus
+        statistical = pd.DataFrame(
+            {
+                "series_id": pd.Series(dtype=str),
+                "period": pd.Series(dtype="datetime64[ns]"),
+                "forecast": pd.Series(dtype="float64"),
+                "lo": pd.Series(dtype="float64"),
+                "hi": pd.Series(dtype="float64"),
+                "model": pd.Series(dtype=str),
+            }
+        )
+    else:
+        statistical = forecast(history, params, executor=executor_for(executor, n_jobs)).forecasts.copy()
     # the forecast starts at the cycle's week even when the last sell-out is older
     statistical = statistical[statistical["period"] >= pd.Timestamp(cycle.week)]
     say(70, "consensus")
-    stored = io.forecasts([cycle.pk], ["supplier", "customer", "consensus"])
     sides = stored[stored["source"].isin(["supplier", "customer"])]
     manual = stored[(stored["source"] == "consensus") & (stored["model"] == "manual")]
     agreed_consensus = consensus(
         agreed["consensus_rule"], float(agreed["supplier_weight"]), statistical, sides, manual
     )
-    if agreed["consensus_rule"] == ConsensusRule.MANUAL:
-        agreed_consensus.loc[
-            agreed_consensus.set_index(["series_id", "period"]).index.isin(
-                manual.set_index(["series_id", "period"]).index
-            ),
-            "model",
-        ] = "manual"
     say(80, "exceptions")
     frozen, actuals = _frozen(partnership_id, cycle, history)
     previous = _previous_consensus(partnership_id, cycle)

@@ -4,6 +4,8 @@ capacity; each side its own forecast."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -18,13 +20,14 @@ from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from mitra.core.history import records_actor
 from mitra.core.services import check_version, require_writer, validate_and_save
 from mitra.core.tenancy import Actor
-from mitra.partnerships.models import Side
+from mitra.partnerships.models import Partnership, Side
 from mitra.partnerships.workspace import locked_record, side_of, writable_partnership
 from mitra.planning import agreements, io, loading, runs
 from mitra.planning.loading import LoadReport
 from mitra.planning.models import (
     AgreementStatus,
     ConsensusRule,
+    CycleStatus,
     ExceptionStatus,
     Order,
     OrderLine,
@@ -36,6 +39,9 @@ from mitra.planning.models import (
     Resolution,
     RunStatus,
 )
+
+STALE_RUN = dt.timedelta(minutes=30)  # a run queued or started longer ago than this is taken as dead
+MAX_QUANTITY = 1_000_000_000
 
 
 @records_actor
@@ -164,8 +170,10 @@ def planning_forecast_submit(
             pd.MultiIndex.from_frame(part[["series_id", "period"]])
         )
         kept = existing[~np.asarray(replaced, dtype=bool)]
-        merged = pd.concat([kept[["series_id", "period", "quantity"]], part], ignore_index=True)
-        merged["model"] = "manual" if source == "consensus" else side
+        submitted = part.assign(model="manual" if source == "consensus" else side)
+        merged = pd.concat(
+            [kept[["series_id", "period", "quantity", "lo", "hi", "model"]], submitted], ignore_index=True
+        )
         written += io.write_forecasts(cycle, source, merged)
     return written
 
@@ -190,10 +198,15 @@ def planning_run_queue(actor: Actor, *, partnership_id: int) -> PlanningCycle:
     partnership = writable_partnership(actor, partnership_id)
     cycle = runs.current_cycle(partnership.pk)
     cycle = PlanningCycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.run_status in (RunStatus.QUEUED, RunStatus.RUNNING):
+    busy = cycle.run_status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    stale = cycle.run_started_at is not None and timezone.now() - cycle.run_started_at > STALE_RUN
+    if busy and not stale:  # a run that died (a lost worker) does not block the cycle for ever
         raise Conflict(_("A planning run of this cycle is already under way."))
     cycle.run_status, cycle.run_progress, cycle.run_message = RunStatus.QUEUED, 0, ""
-    cycle.save(update_fields=["run_status", "run_progress", "run_message"])
+    cycle.run_started_at, cycle.run_finished_at = timezone.now(), None
+    cycle.save(
+        update_fields=["run_status", "run_progress", "run_message", "run_started_at", "run_finished_at"]
+    )
     return cycle
 
 
@@ -254,7 +267,7 @@ def planning_proposals_decide(
         raise Invalid({"proposal_ids": [_("Choose at least one proposal.")]})
     proposals = list(
         OrderProposal.objects.select_for_update(of=("self",))
-        .select_related("item", "location")
+        .select_related("item", "location", "cycle")
         .filter(partnership=partnership, pk__in=ids)
         .order_by("location__code", "item__supplier_sku")
     )
@@ -262,6 +275,8 @@ def planning_proposals_decide(
         raise NotFound(_("Proposal not found."))
     if any(p.status != ProposalStatus.PROPOSED for p in proposals):
         raise Conflict(_("Only open proposals can be confirmed or rejected."))
+    if any(p.cycle.status != CycleStatus.OPEN for p in proposals):
+        raise Conflict(_("Only this week's proposals can be confirmed or rejected; run planning again."))
     now = timezone.now()
     orders: list[Order] = []
     if confirm:
@@ -269,14 +284,23 @@ def planning_proposals_decide(
         for p in proposals:
             if p.pk in quantities:
                 wanted = float(quantities[p.pk])
-                if wanted <= 0:
-                    raise Invalid({f"quantities.{p.pk}": [_("The quantity must be above zero.")]})
+                if not math.isfinite(wanted) or wanted <= 0 or wanted > MAX_QUANTITY:
+                    raise Invalid(
+                        {
+                            f"quantities.{p.pk}": [
+                                _("The quantity must be above zero and at most %(max)s.")
+                                % {"max": MAX_QUANTITY}
+                            ]
+                        }
+                    )
                 pack = max(1, p.item.case_pack)
                 p.quantity = Decimal(int(-(-wanted // pack)) * pack)
         by_location: dict[int, list[OrderProposal]] = {}
         for p in proposals:
             by_location.setdefault(p.location_id, []).append(p)
         stamp = timezone.localdate().strftime("%Y%m%d")
+        # numbering under the partnership's row lock: two buyers confirming at once get distinct numbers
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
         taken = Order.objects.filter(partnership=partnership, number__startswith=f"PO-{stamp}-").count()
         for n, (location_id, group) in enumerate(sorted(by_location.items()), start=taken + 1):
             order = Order.objects.create(

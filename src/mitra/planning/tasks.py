@@ -3,6 +3,7 @@ freeze of last week's cycles."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -11,6 +12,8 @@ from django_tasks import task
 from mitra.partnerships.models import Status
 from mitra.planning import io, runs
 from mitra.planning.models import Item, PlanningCycle, RunStatus
+
+log = logging.getLogger(__name__)
 
 
 def _report(cycle_id: int) -> Callable[[int, str], None]:
@@ -32,9 +35,11 @@ def run_planning(partnership_id: int, executor: str = "local") -> int:
     )
     try:
         result = runs.run(partnership_id, executor=executor, progress=_report(cycle.pk))
-    except Exception as exc:
+    except Exception:
+        # the page shows a plain message to both sides; the details go to the log, not to the partner
+        log.exception("planning run of partnership %s failed", partnership_id)
         PlanningCycle.objects.filter(pk=cycle.pk).update(
-            run_status=RunStatus.FAILED, run_message=str(exc)[:300], run_finished_at=timezone.now()
+            run_status=RunStatus.FAILED, run_message="failed", run_finished_at=timezone.now()
         )
         raise
     PlanningCycle.objects.filter(pk=cycle.pk).update(

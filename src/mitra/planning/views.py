@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
-from babel.numbers import format_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,8 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext, to_locale
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mitra.core.errors import Conflict, Invalid
@@ -44,6 +44,7 @@ from mitra.planning.models import (
     ProposalStatus,
     RunStatus,
 )
+from mitra.planning.services import MAX_QUANTITY
 from mitra.web import formatting
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, posted_version
 
@@ -390,12 +391,19 @@ def proposals_decide(request: HttpRequest, pk: int) -> HttpResponse:
     quantities: dict[int, float] = {}
     bad = False
     for pid in ids:
-        raw = request.POST.get(f"quantity_{pid}", "").strip().replace(",", ".")
+        raw = request.POST.get(f"quantity_{pid}", "").strip()
         if not raw:
             continue
         try:
-            wanted = Decimal(raw)
-        except InvalidOperation:
+            # as the reader writes numbers: "1.200" is one thousand two hundred in Indonesian
+            wanted = parse_decimal(raw, locale=to_locale(get_language() or "en"), strict=True)
+        except NumberFormatError:
+            try:
+                wanted = Decimal(raw)
+            except InvalidOperation:
+                bad = True
+                continue
+        if not wanted.is_finite() or wanted <= 0 or wanted > MAX_QUANTITY:
             bad = True
             continue
         original = request.POST.get(f"original_{pid}", "")

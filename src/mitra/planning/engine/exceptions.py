@@ -87,7 +87,9 @@ class ExceptionCriteria:
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
+    """An empty input frame typed like a real one, so that merging it with one never clashes."""
+    kinds = {"series_id": str, "item_id": str, "period": "datetime64[ns]"}
+    return pd.DataFrame({column: pd.Series(dtype=kinds.get(column, "float64")) for column in columns})
 
 
 def _quantities() -> pd.DataFrame:
@@ -148,6 +150,7 @@ def _rows(
 
 def _quantity(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[["series_id", "period", "quantity"]].copy()
+    out["series_id"] = out["series_id"].astype(str)  # an empty frame's ids may have any dtype
     out["period"] = pd.to_datetime(out["period"])
     out["quantity"] = out["quantity"].astype("float64")
     return out
@@ -206,6 +209,7 @@ def projected_cover(consensus: pd.DataFrame, positions: pd.DataFrame) -> pd.Data
     plan = _quantity(consensus).sort_values(["series_id", "period"], kind="stable")
     columns = ["series_id", "on_hand", "in_transit", "open_orders"]
     stock = positions[columns].copy()
+    stock["series_id"] = stock["series_id"].astype(str)
     stock["lead_time_weeks"] = positions.get("lead_time_weeks", DEFAULT_LEAD_TIME_WEEKS)
     stock["due"] = pd.to_datetime(positions["open_orders_due"]) if "open_orders_due" in positions else pd.NaT
     plan = plan.merge(stock, on="series_id", how="inner").reset_index(drop=True)

@@ -7,10 +7,14 @@ Tiers (``ForecastParams.tier``):
 * ``full``: every series with enough history gets statsforecast models picked per series by rolling-origin
   validation (up to ``windows`` origins ``horizon`` weeks apart, only on the weeks it is given). A smooth
   series is validated on the richest model set its history allows: with two seasons of training seasonal
-  naive, ``SeasonalDifferenceETS`` (last year's week + the ETS-smoothed year-over-year change), AutoTheta,
-  MSTL (STL seasonal part carried forward + ETS on the rest) and the mean of the last three; with one
-  season seasonal naive and ``SeasonalDifferenceETS``; with less naive, AutoETS and Theta without season.
-  (AutoETS takes seasons ≤ 24 only, so on weekly data the season goes through MSTL or the difference.)
+  naive, ``SeasonalDifferenceETS`` (last year's week + the ETS-smoothed year-over-year change), Theta
+  (the standard theta method on the deseasonalised series; AutoTheta's three other variants cost four
+  times as much and were no more accurate on the benchmarks), MSTL (STL seasonal part carried forward +
+  ETS on the rest) and the mean of the last three; with one season seasonal naive and
+  ``SeasonalDifferenceETS``; with less naive, AutoETS and Theta without season. (AutoETS takes seasons
+  ≤ 24 only, so on weekly data the season goes through MSTL or the difference.) A smooth series selling
+  under ``LOW_VOLUME`` units a week is validated on one window and without MSTL (an STL decomposition of
+  counting noise is most of the cost and none of the accuracy).
   Each series' validation error is pulled ``POOLING`` of the way to its group's mean before the pick: a
   few windows are noisy. Intermittent series (ADI ≥ 1.32) choose among Croston, Croston SBA, TSB and
   ADIDA, with intervals from their validation errors. Too short to validate: cheap.
@@ -26,6 +30,7 @@ wrong week.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
 from collections.abc import Callable
@@ -61,6 +66,7 @@ BASELINE_HALF = 6  # the 13-week centred baseline of the ordinary weeks
 FACTOR_RANGE = (0.2, 5.0)
 CHEAP_WINDOWS = (4, 13)  # moving averages the cheap tier tries
 POOLING = 0.75  # weight of the group's mean validation error in each series' model pick
+LOW_VOLUME = 2.0  # mean units a week over the last year below which a smooth series is validated lightly
 CHUNK = 200_000  # series per cheap-tier block (bounds memory)
 FULL_BLOCK = 5_000  # series per statsforecast call
 FORECAST_COLUMNS = ("series_id", "period", "forecast", "lo", "hi", "model")
@@ -154,16 +160,26 @@ def _event_keys(weeks: np.ndarray, first: np.datetime64, last: np.datetime64) ->
 
 def _centred_mean(panel: _Panel, values: np.ndarray, use: np.ndarray, half: int) -> np.ndarray:
     """Per row, the mean of ``values`` where ``use`` within ±``half`` rows of the same series (NaN if none)."""
-    v = np.concatenate([[0.0], np.cumsum(np.where(use, values, 0.0))])
-    c = np.concatenate([[0], np.cumsum(use.astype("int64"))])
-    rows = np.arange(len(values))
-    first = panel.start[panel.code]
-    last = first + panel.length[panel.code] - 1
-    lo = np.maximum(rows - half, first)
-    hi = np.minimum(rows + half, last) + 1
+    n = len(values)
+    v = np.zeros(n + 1)
+    np.cumsum(np.where(use, values, 0.0), out=v[1:])
+    c = np.zeros(n + 1, dtype="int64")
+    np.cumsum(use, out=c[1:])
+    # row-sized temporaries are reused in place: on a million series they are gigabytes each
+    rows = np.arange(n)
+    hi = panel.start[panel.code]
+    lo = np.maximum(rows - half, hi)
+    hi += panel.length[panel.code]  # one past the series' last row
+    rows += half + 1
+    np.minimum(rows, hi, out=hi)
+    del rows
     count = c[hi] - c[lo]
+    total = v[hi] - v[lo]
+    del v, c, hi, lo
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, (v[hi] - v[lo]) / count, np.nan)
+        np.divide(total, count, out=total)
+    total[count == 0] = np.nan
+    return total
 
 
 def _event_factors(panel: _Panel, key: np.ndarray) -> np.ndarray:
@@ -208,6 +224,10 @@ def _profile(panel: _Panel, params: ForecastParams) -> pd.DataFrame:
     rank = np.where(intermittent, 0, rank)
     windows = np.where(intermittent, fits[:, 0], windows)
     group = np.where(windows < 1, "short", np.where(intermittent, "intermittent", "smooth")).astype(object)
+    # a low-volume smooth series is mostly counting noise: one validation window and no decomposition
+    # (its pick leans on the group's mean error anyway, see POOLING)
+    light = (group == "smooth") & (volume / np.minimum(n, 52) < LOW_VOLUME)
+    windows = np.where(light, np.minimum(windows, 1), windows)
     tier = np.where(group == "short", "cheap", "full").astype(object)
     if params.tier == "cheap":
         tier[:] = "cheap"
@@ -218,7 +238,14 @@ def _profile(panel: _Panel, params: ForecastParams) -> pd.DataFrame:
         tail[order[share <= params.tail_share]] = True
         tier[tail] = "cheap"
     return pd.DataFrame(
-        {"code": np.arange(len(n)), "group": group, "rank": rank, "windows": windows, "tier": tier}
+        {
+            "code": np.arange(len(n)),
+            "group": group,
+            "rank": rank,
+            "windows": windows,
+            "light": light,
+            "tier": tier,
+        }
     )
 
 
@@ -291,9 +318,10 @@ class SeasonalDifferenceETS(_TS):
         return res
 
 
-def _candidates(group: str, rank: int, params: ForecastParams) -> list[Any]:
+def _candidates(group: str, rank: int, params: ForecastParams, light: bool = False) -> list[Any]:
     """The models a group tries; ``rank`` 3: two seasons of training, 2: one season and a bit, 1: more
-    than one season, 0: less."""
+    than one season, 0: less. ``light`` (low volume): no MSTL, whose decomposition of counting noise
+    costs more than all the other candidates together."""
     s = params.season_length
     if group == "intermittent":
         return [
@@ -303,12 +331,14 @@ def _candidates(group: str, rank: int, params: ForecastParams) -> list[Any]:
             ADIDA(),
         ]
     if s > 1 and rank == 3:  # two seasons: decompositions work
-        return [
+        seasonal: list[Any] = [
             SeasonalNaive(season_length=s),
             SeasonalDifferenceETS(season_length=s),
             Theta(season_length=s),
-            MSTL(season_length=s, trend_forecaster=AutoETS(model="ANN")),
         ]
+        if not light:
+            seasonal.append(MSTL(season_length=s, trend_forecaster=AutoETS(model="ANN")))
+        return seasonal
     if s > 1 and rank == 2:  # one season and a bit: no room to decompose
         return [SeasonalNaive(season_length=s), SeasonalDifferenceETS(season_length=s)]
     models: list[Any] = [SeasonalNaive(season_length=s)] if s > 1 and rank == 1 else [Naive()]
@@ -328,6 +358,25 @@ def _combinable(names: list[str]) -> list[str]:
         return []
     smoothing = [n for n in names if n not in NAIVE]
     return smoothing if len(smoothing) >= 2 else []
+
+
+_WARM: set[str] = set()
+
+
+def _warm(models: list[Any], season_length: int) -> None:
+    """Run each model once on a small series in this process before statsforecast forks its workers: the
+    numba-compiled parts (Croston, TSB, ADIDA, …) are then inherited compiled instead of being compiled
+    again in every worker of every call."""
+    y = np.tile(np.array([0.0, 3.0, 0.0, 0.0, 5.0, 2.0, 0.0, 4.0]), (2 * season_length + 16) // 8 + 1)
+    for model in models:
+        key = f"{type(model).__name__}:{season_length}"
+        if key in _WARM:
+            continue
+        # best effort: a model that fails here fails again in the real call, which reports it
+        with warnings.catch_warnings(), contextlib.suppress(Exception):
+            warnings.simplefilter("ignore")
+            model.forecast(y=y, h=2)
+        _WARM.add(key)
 
 
 def _alias(model: Any) -> str:
@@ -368,6 +417,7 @@ def _full(
     params: ForecastParams,
     executor: Executor,
     scale: np.ndarray,
+    light: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate the group's candidates, pick one per series, forecast with it. Returns (forecasts, errors)."""
     rows = np.isin(panel.code, codes)
@@ -378,7 +428,8 @@ def _full(
             "y": y[rows],
         }
     )
-    models = _candidates(group, rank, params)
+    models = _candidates(group, rank, params, light)
+    _warm(models, params.season_length)
     names = [_alias(m) for m in models]
     h = params.horizon
     cv = executor.cross_validation(df, models, h=h, n_windows=windows)
@@ -598,6 +649,7 @@ def forecast(
             selection=pd.DataFrame(columns=list(SELECTION_COLUMNS)),
         )
     panel = _panel(history)
+    del history  # the panel holds what is needed; free the checked copy before the big steps
     h = params.horizon
     y = panel.y
     factors = np.ones((len(panel.ids), len(EVENT_COLUMNS) + 1))
@@ -622,11 +674,15 @@ def forecast(
             progress(done, total)
     full = profile[profile["tier"] == "full"]
     # series with the same candidate set share statsforecast calls, in blocks (for memory and progress)
-    for (group, rank, windows), members in full.groupby(["group", "rank", "windows"], sort=True):
+    for (group, rank, windows, light), members in full.groupby(
+        ["group", "rank", "windows", "light"], sort=True
+    ):
         all_codes = members["code"].to_numpy(dtype="int64")
         for begin in range(0, len(all_codes), FULL_BLOCK):
             codes = all_codes[begin : begin + FULL_BLOCK]
-            fc, val = _full(panel, y, codes, str(group), int(rank), int(windows), params, executor, scale)
+            fc, val = _full(
+                panel, y, codes, str(group), int(rank), int(windows), params, executor, scale, bool(light)
+            )
             pieces.append(fc)
             selections.append(_selection(fc, val, scale).assign(tier="full"))
             done += len(codes)

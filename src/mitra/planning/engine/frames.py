@@ -88,7 +88,7 @@ def densify(clean: pd.DataFrame) -> pd.DataFrame:
     np.minimum.at(first, codes, weeks)
     np.maximum.at(last, codes, weeks)
     length = last - first + 1
-    start = np.concatenate([[0], np.cumsum(length)[:-1]])
+    start = np.cumsum(length) - length  # each series' first row (empty for an empty history)
     total = int(length.sum())
     series_code = np.repeat(np.arange(n_series), length)
     offset = np.arange(total) - np.repeat(start, length)

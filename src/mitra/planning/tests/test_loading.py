@@ -135,3 +135,60 @@ def test_missing_columns_and_duplicate_keys(world):
         planning_data_load(actor, partnership_id=world.partnership.pk, kind="open_orders", rows=rows)
     assert [(e.row, e.column) for e in caught.value.rows] == [(3, "number"), (4, "quantity")]
     assert OpenOrder.objects.count() == 0
+
+
+def test_an_ambiguous_sku_a_missing_column_and_a_huge_number_are_row_errors(world):
+    actor = seeded(world)
+    pid = world.partnership.pk
+    # "RM-9001" is SR-001's customer SKU; make it another item's supplier SKU too
+    planning_data_load(
+        actor,
+        partnership_id=pid,
+        kind="items",
+        rows=[{"supplier_sku": "RM-9001", "customer_sku": "X-1", "name": "Lain"}],
+    )
+    rows = [{"sku": "RM-9001", "location": "DC-JKT", "period": "2026-11-02", "quantity": 1}]
+    with pytest.raises(RowErrors) as caught:
+        planning_data_load(actor, partnership_id=pid, kind="sell_out", rows=rows, first_row=1)
+    assert [(e.row, e.column) for e in caught.value.rows] == [(1, "sku")]
+    assert "customer_sku" in caught.value.rows[0].message
+    # the side named in the column settles it
+    planning_data_load(
+        actor,
+        partnership_id=pid,
+        kind="sell_out",
+        rows=[{**rows[0], "customer_sku": "RM-9001", "sku": None}]
+        if False
+        else [{"customer_sku": "RM-9001", "location": "DC-JKT", "period": "2026-11-02", "quantity": 1}],
+        first_row=1,
+    )
+    assert SellOut.objects.get().item.supplier_sku == "SR-001"
+    # a column only later rows carry is still a column; one no row carries is named
+    with pytest.raises(RowErrors) as caught:
+        planning_data_load(
+            actor,
+            partnership_id=pid,
+            kind="stock",
+            rows=[{"sku": "SR-001", "location": "DC-JKT", "on_hand": 1}, {"as_of": "2026-11-20"}],
+            first_row=1,
+        )
+    assert (1, "as_of") in [(e.row, e.column) for e in caught.value.rows]
+    with pytest.raises(RowErrors) as caught:
+        planning_data_load(
+            actor,
+            partnership_id=pid,
+            kind="stock",
+            rows=[{"sku": "SR-001", "location": "DC-JKT"}],
+            first_row=1,
+        )
+    assert [(e.row, e.column) for e in caught.value.rows] == [(0, "as_of"), (0, "on_hand")]
+    with pytest.raises(RowErrors) as caught:
+        planning_data_load(
+            actor,
+            partnership_id=pid,
+            kind="sell_out",
+            rows=[{"sku": "SR-001", "location": "DC-JKT", "period": "2026-11-09", "quantity": 1e13}],
+            first_row=1,
+        )
+    assert [(e.row, e.column) for e in caught.value.rows] == [(1, "quantity")]
+    assert StockPosition.objects.count() == 0 and SellOut.objects.count() == 1

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from tests import factories as f
 
-from mitra.core.errors import Conflict, PermissionDenied
+from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.planning import runs, selectors
 from mitra.planning.models import (
     ForecastLine,
@@ -236,3 +236,99 @@ def test_a_threshold_agreed_empty_switches_its_criterion_off(world):
         planning_forecast_submit(customer, partnership_id=pid, rows=rows)
     result = runs.run(pid, today=TODAY)
     assert not PlanningException.objects.filter(cycle_id=result.cycle_id, criterion="forecast_gap").exists()
+
+
+def test_a_run_without_sell_out_plans_from_the_sides_forecasts_alone(world):
+    supplier = f.actor(world.supplier_admin)
+    pid = world.partnership.pk
+    planning_data_load(
+        supplier,
+        partnership_id=pid,
+        kind="items",
+        rows=[
+            {"supplier_sku": "NEW-1", "customer_sku": "C-NEW-1", "name": "Produk baru", "lead_time_days": 7}
+        ],
+    )
+    planning_data_load(supplier, partnership_id=pid, kind="locations", rows=[{"code": "DC", "name": "DC"}])
+    assert runs.run(pid, today=TODAY).series == 0  # nothing sold, nothing to forecast: no crash
+    rows = [
+        {
+            "sku": "NEW-1",
+            "location": "DC",
+            "period": (WEEK + dt.timedelta(weeks=k)).isoformat(),
+            "quantity": 20,
+        }
+        for k in range(4)
+    ]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
+        planning_forecast_submit(supplier, partnership_id=pid, rows=rows)
+    result = runs.run(pid, today=TODAY)
+    consensus = ForecastLine.objects.filter(cycle_id=result.cycle_id, source="consensus")
+    assert sorted(consensus.values_list("quantity", flat=True)) == [20.0] * 4
+    # a new item with a forecast and no stock gets a proposal
+    assert OrderProposal.objects.filter(cycle_id=result.cycle_id, item__supplier_sku="NEW-1").exists()
+
+
+def test_a_hand_set_consensus_line_does_not_freeze_the_others(world):
+    supplier = seed(world)
+    pid = world.partnership.pk
+    customer = f.actor(world.customer_admin)
+    planning_agreement_propose(supplier, partnership_id=pid, changes={"consensus_rule": "manual"})
+    planning_agreement_decide(customer, partnership_id=pid, agree=True)
+    first = runs.run(pid, today=TODAY)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
+        planning_forecast_submit(
+            customer,
+            partnership_id=pid,
+            rows=[
+                {
+                    "sku": "RM-1",
+                    "location": "DC",
+                    "period": WEEK.isoformat(),
+                    "quantity": 77,
+                    "source": "consensus",
+                }
+            ],
+        )
+    lines = ForecastLine.objects.filter(cycle_id=first.cycle_id, source="consensus")
+    assert list(lines.filter(model="manual").values_list("quantity", flat=True)) == [77.0]
+    assert lines.exclude(model="manual").count() == 2 * 13 - 1
+    runs.run(pid, today=TODAY)
+    lines = ForecastLine.objects.filter(cycle_id=first.cycle_id, source="consensus")
+    assert lines.get(item__supplier_sku="SR-001", period=WEEK).quantity == 77.0  # the hand-set line stays
+    assert lines.filter(model="manual").count() == 1
+
+
+def test_discontinued_items_are_not_forecast_and_old_proposals_cannot_be_confirmed(world):
+    supplier = seed(world)
+    pid = world.partnership.pk
+    last_week = runs.run(pid, today=TODAY - dt.timedelta(weeks=1))
+    stale = OrderProposal.objects.filter(cycle_id=last_week.cycle_id).first()
+    assert stale is not None
+    planning_data_load(
+        supplier,
+        partnership_id=pid,
+        kind="items",
+        rows=[
+            {"supplier_sku": "SR-002", "customer_sku": "RM-2", "name": "Sambal", "lifecycle": "discontinued"}
+        ],
+    )
+    result = runs.run(pid, today=TODAY)  # freezes last week's cycle
+    assert not ForecastLine.objects.filter(cycle_id=result.cycle_id, item__supplier_sku="SR-002").exists()
+    with pytest.raises(Conflict):
+        planning_proposals_decide(
+            f.actor(world.customer_admin), partnership_id=pid, proposal_ids=[stale.pk], confirm=True
+        )
+    fresh = OrderProposal.objects.get(cycle_id=result.cycle_id)
+    for bad in (float("nan"), float("inf"), 1e20, 0):
+        with pytest.raises(Invalid):
+            planning_proposals_decide(
+                f.actor(world.customer_admin),
+                partnership_id=pid,
+                proposal_ids=[fresh.pk],
+                confirm=True,
+                quantities={fresh.pk: bad},
+            )
+    assert Order.objects.count() == 0
