@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from mitra.planning import io
+from mitra.planning.engine.calendar import indonesian_events
 from mitra.planning.engine.exceptions import ExceptionCriteria, ExceptionInputs, evaluate
 from mitra.planning.engine.executor import DaskExecutor, Executor, LocalExecutor
 from mitra.planning.engine.forecast import ForecastParams, forecast
 from mitra.planning.engine.proposals import ProposalParams, propose
+from mitra.planning.engine.simulate import SimulationParams, simulate
 from mitra.planning.models import (
     ConsensusRule,
     CycleStatus,
@@ -400,3 +402,48 @@ def _store_proposals(cycle: PlanningCycle, proposals: pd.DataFrame) -> int:
     ]
     OrderProposal.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+QUOTA_WEEKS = 52  # push ships last year's volume spread over the months (a sales target)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Push against partnering on the partnership's own sell-out history (``engine.simulate``)."""
+
+    params: SimulationParams
+    policies: pd.DataFrame
+    series: int
+    weeks: int
+
+
+def replay(partnership_id: int, *, weeks: int | None = None) -> Simulation | None:
+    """Replay the partnership's weekly sell-out (the last ``weeks``, or all) two ways: push (last year's
+    volume as a monthly quota) and partnering (CPFR proposals, with the agreed review period and service
+    level, the items' median lead time, and the Indonesian calendar when the partners use it). None
+    without a year and a month of history."""
+    demand = io.history(partnership_id, before=io.monday(timezone.localdate()))
+    if weeks is not None and len(demand):
+        demand = demand[demand["period"] > demand["period"].max() - pd.Timedelta(weeks=weeks)]
+    if demand.empty:
+        return None
+    first, last = demand["period"].min().date(), demand["period"].max().date()
+    if (last - first).days < 7 * (QUOTA_WEEKS + 4):
+        return None
+    agreement = PlanningAgreement.objects.filter(partnership_id=partnership_id).first()
+    agreed = terms(agreement or PlanningAgreement(partnership_id=partnership_id))  # defaults until agreed
+    days = list(Item.objects.filter(partnership_id=partnership_id).values_list("lead_time_days", flat=True))
+    lead = max(1, -(-int(np.median(days)) // 7)) if days else 1
+    params = SimulationParams(
+        lead_time_weeks=lead,
+        review_weeks=int(agreed["review_weeks"]),
+        service_level=float(agreed["service_level"]) / 100.0,
+        quota_weeks=QUOTA_WEEKS,
+    )
+    events = indonesian_events(first, last) if agreed["use_holidays"] else None
+    return Simulation(
+        params=params,
+        policies=simulate(demand, params, events=events),
+        series=int(demand["series_id"].nunique()),
+        weeks=int(demand["period"].nunique()),
+    )

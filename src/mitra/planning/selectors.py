@@ -21,9 +21,8 @@ from mitra.core.errors import NotFound
 from mitra.core.tenancy import Actor
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.workspace import shared_partnership, side_of
-from mitra.planning import agreements, io
+from mitra.planning import agreements, io, runs
 from mitra.planning.engine.calendar import EVENT_COLUMNS, indonesian_events
-from mitra.planning.engine.simulate import SimulationParams, simulate
 from mitra.planning.models import (
     ExceptionStatus,
     ForecastLine,
@@ -39,6 +38,7 @@ from mitra.planning.models import (
     SellOut,
     StockPosition,
 )
+from mitra.planning.runs import Simulation
 
 
 def _partnership(actor: Actor, partnership_id: int) -> Partnership:
@@ -406,42 +406,8 @@ def planning_summary(actor: Actor, partnership_id: int) -> dict[str, Any]:
     }
 
 
-QUOTA_WEEKS = 52  # push ships last year's volume spread over the months (a sales target)
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """Push against partnering on the partnership's own sell-out history (``engine.simulate``)."""
-
-    params: SimulationParams
-    policies: pd.DataFrame
-    series: int
-    weeks: int
-
-
 def simulation(actor: Actor, partnership_id: int) -> Simulation | None:
-    """Replay the partnership's weekly sell-out two ways: push (a monthly quota) and partnering (CPFR
-    proposals), with the agreed review period and service level and the items' median lead time. None
-    without history."""
+    """Push against partnering on the partnership's own sell-out (``runs.replay``); None without a year
+    and a month of history."""
     partnership = _partnership(actor, partnership_id)
-    demand = io.history(partnership.pk, before=io.monday(timezone.localdate()))
-    if demand.empty:
-        return None
-    terms = agreement_get(actor, partnership_id).terms
-    days = list(Item.objects.filter(partnership_id=partnership_id).values_list("lead_time_days", flat=True))
-    lead = max(1, -(-int(pd.Series(days).median()) // 7)) if days else 1
-    params = SimulationParams(
-        lead_time_weeks=lead,
-        review_weeks=int(terms["review_weeks"]),
-        service_level=float(terms["service_level"]) / 100.0,
-        quota_weeks=QUOTA_WEEKS,
-    )
-    first, last = demand["period"].min().date(), demand["period"].max().date()
-    if (last - first).days < 7 * (QUOTA_WEEKS + 4):
-        return None
-    return Simulation(
-        params=params,
-        policies=simulate(demand, params, events=indonesian_events(first, last)),
-        series=int(demand["series_id"].nunique()),
-        weeks=int(demand["period"].nunique()),
-    )
+    return runs.replay(partnership.pk)

@@ -99,11 +99,14 @@ def test_plan_simulate_json_has_both_policies(world):
 def test_plan_simulate_prints_a_table_and_weeks_limit_the_replay(world):
     pid = seeded(world)
     out = StringIO()
-    call_command("plan", "simulate", "--partnership", str(pid), "--weeks", "40", stdout=out)
+    call_command("plan", "simulate", "--partnership", str(pid), "--weeks", "58", stdout=out)
     text = out.getvalue()
-    assert "2 series, 40 weeks" in text
+    assert "2 series, 58 weeks" in text
     assert "fill rate" in text
     assert "partnering" in text
+    # push's quota is last year's volume: a replay needs a year and a month of history
+    with pytest.raises(CommandError, match="too little sell-out"):
+        call_command("plan", "simulate", "--partnership", str(pid), "--weeks", "40", stdout=StringIO())
 
 
 def test_unknown_partnership_is_an_error(world):

@@ -16,17 +16,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-import numpy as np
-import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.partnerships.models import Partnership, Status
-from mitra.planning import io, runs
-from mitra.planning.engine.calendar import indonesian_events
-from mitra.planning.engine.simulate import POLICIES, SimulationParams, simulate
-from mitra.planning.models import Item, PlanningAgreement, SellOut
+from mitra.planning import runs
+from mitra.planning.engine.simulate import POLICIES
+from mitra.planning.models import Item, SellOut
 
 PLANNED = (Status.ACTIVE, Status.PAUSED)
 # the simulation's figures, in the order shown, with how many decimals
@@ -239,31 +236,20 @@ class Command(BaseCommand):
             self._table(entry)
 
     def _replay(self, partnership: Partnership, weeks: int | None) -> dict[str, Any]:
-        agreement = PlanningAgreement.objects.filter(partnership=partnership).first()
-        agreed = runs.terms(agreement or PlanningAgreement(partnership=partnership))  # defaults if none
-        lead_days = list(
-            Item.objects.filter(partnership=partnership).values_list("lead_time_days", flat=True)
-        )
-        lead_time = max(1, math.ceil(float(np.median(lead_days)) / 7)) if lead_days else 1
-        demand = io.history(partnership.pk)
-        if demand.empty:
-            raise CommandError(_("Partnership %(id)d has no sell-out to replay.") % {"id": partnership.pk})
-        if weeks is not None:
-            demand = demand[demand["period"] > demand["period"].max() - pd.Timedelta(weeks=weeks)]
-        params = SimulationParams(
-            lead_time_weeks=lead_time,
-            review_weeks=int(agreed["review_weeks"]),
-            service_level=float(agreed["service_level"]) / 100.0,
-        )
-        events = None
-        if agreed["use_holidays"]:
-            events = indonesian_events(demand["period"].min().date(), demand["period"].max().date())
         try:
-            frame = simulate(demand, params, events=events)
+            result = runs.replay(partnership.pk, weeks=weeks)
         except ValueError as exc:
             raise CommandError(
                 _("Partnership %(id)d: %(error)s") % {"id": partnership.pk, "error": exc}
             ) from exc
+        if result is None:
+            raise CommandError(
+                _("Partnership %(id)d has too little sell-out to replay (a year and a month are needed).")
+                % {"id": partnership.pk}
+            )
+        params, frame = result.params, result.policies
+        lead_time = params.lead_time_weeks
+        demand_series, demand_weeks = result.series, result.weeks
         frame = frame.set_index("policy") if "policy" in frame.columns else frame
         policies = {
             policy: {name: _number(frame.loc[policy, name]) for name, _digits in METRICS}
@@ -276,8 +262,8 @@ class Command(BaseCommand):
         return {
             "partnership": partnership.pk,
             "name": str(partnership),
-            "series": int(demand["series_id"].nunique()),
-            "weeks": int(demand["period"].nunique()),
+            "series": demand_series,
+            "weeks": demand_weeks,
             "lead_time_weeks": lead_time,
             "review_weeks": params.review_weeks,
             "service_level": params.service_level,
