@@ -20,9 +20,15 @@ from mitra.core.api import Id, Page, actor_of, errors
 from mitra.core.errors import Invalid
 from mitra.core.services import require_writer
 from mitra.partnerships.workspace import writable_partnership
-from mitra.planning import selectors, services, tasks
+from mitra.planning import agreements, selectors, services, tasks
 from mitra.planning.loading import MAX_UPLOAD_BYTES, RowErrors
-from mitra.planning.models import ExceptionStatus, ForecastSource, Lifecycle, ProposalStatus
+from mitra.planning.models import (
+    ExceptionStatus,
+    ForecastSource,
+    Lifecycle,
+    PlanningAgreement,
+    ProposalStatus,
+)
 from mitra.planning.schemas import (
     PlanningConfirmIn,
     PlanningCycleOut,
@@ -58,18 +64,8 @@ LOAD = {**errors(401, 403, 404, 409), 422: PlanningLoadError}
 BASE = "/partnerships/{partnership_id}/planning"
 Criterion = Annotated[str, Field(max_length=20, description="e.g. forecast_gap, low_stock, overstock")]
 # Terms that cannot be empty: null in a proposal means "leave as it is" for them.
-NOT_NULLABLE = (
-    "consensus_rule",
-    "supplier_weight",
-    "horizon_weeks",
-    "season_length",
-    "review_weeks",
-    "service_level",
-    "mode",
-    "vmi_min_weeks",
-    "vmi_max_weeks",
-    "use_holidays",
-    "check_capacity",
+NOT_NULLABLE = tuple(
+    t for t in agreements.TERMS if not getattr(PlanningAgreement._meta.get_field(t), "null", False)
 )
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from mitra.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from mitra.core.history import records_actor
@@ -322,7 +323,11 @@ def planning_proposals_decide(
         p.status = ProposalStatus.CONFIRMED if confirm else ProposalStatus.REJECTED
         p.decided_by, p.decided_at = actor.user, now
         p.version += 1
-    OrderProposal.objects.bulk_update(
-        proposals, ["status", "decided_by", "decided_at", "version", "order", "quantity"]
+    # with history rows, as every decision on a shared record keeps who made it and when
+    bulk_update_with_history(
+        proposals,
+        OrderProposal,
+        ["status", "decided_by", "decided_at", "version", "order", "quantity"],
+        default_user=actor.user,
     )
     return orders

@@ -173,6 +173,8 @@ def test_exceptions_resolve_and_proposals_are_confirmed_by_the_buyer(world):
     )
     line = order.lines.get()
     assert float(line.quantity) == 18  # 13 rounded up to the case pack of 6
+    decided = OrderProposal.history.filter(id=proposal.pk).latest("history_date")
+    assert (decided.status, decided.history_user) == ("confirmed", world.customer_admin.user)
     assert Order.objects.filter(partnership_id=pid).count() == 1
     text = selectors.order_csv(selectors.order_get(f.actor(world.supplier_admin), pid, order.pk))
     assert "SR-001,RM-1,Kecap,18," in text
