@@ -140,3 +140,47 @@ def test_plan_run_without_sell_out_is_an_error_for_one_and_skipped_for_all(world
     assert "has no sell-out yet" in err.getvalue()
     assert out.getvalue() == ""
     assert ForecastLine.objects.filter(partnership_id=world.partnership.pk).count() == 0
+
+
+def test_one_failed_run_does_not_stop_the_others_but_fails_the_command(world, monkeypatch):
+    from mitra.planning import runs
+
+    pid = seeded(world)
+    other = f.PartnershipFactory(
+        supplier=world.supplier,
+        customer=f.OrganisationFactory(name="PT Pelanggan Kedua"),
+        start_date=dt.date(2025, 1, 6),
+    )
+    planning_data_load(
+        f.actor(world.supplier_admin),
+        partnership_id=other.pk,
+        kind="items",
+        rows=[{"supplier_sku": "X-1", "customer_sku": "Y-1", "name": "Lain"}],
+    )
+    planning_data_load(
+        f.actor(world.supplier_admin),
+        partnership_id=other.pk,
+        kind="locations",
+        rows=[{"code": "S", "name": "S"}],
+    )
+    planning_data_load(
+        f.actor(world.supplier_admin),
+        partnership_id=other.pk,
+        kind="sell_out",
+        rows=[{"sku": "X-1", "location": "S", "period": "2026-11-02", "quantity": 3}],
+    )
+    real = runs.run
+
+    def flaky(partnership_id, **kwargs):
+        if partnership_id == pid:
+            raise RuntimeError("disk full")
+        return real(partnership_id, **kwargs)
+
+    monkeypatch.setattr(runs, "run", flaky)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match=f"failed: {pid}"):
+        call_command("plan", "run", stdout=out, stderr=err)
+    assert f"Partnership {pid}: the planning run failed: disk full" in err.getvalue()
+    assert f"Partnership {other.pk} " in out.getvalue()  # planned after the failure
+    assert ForecastLine.objects.filter(partnership_id=other.pk).exists()
+    assert not ForecastLine.objects.filter(partnership_id=pid).exists()

@@ -162,6 +162,7 @@ class Command(BaseCommand):
             self.stdout.write(_("No active or paused partnership has planning items."))
             return
         executor, n_jobs = options["executor"], options["n_jobs"]
+        failed: list[int] = []
         with _dask(executor, n_jobs):
             for partnership in partnerships:  # one planning run per partnership, each its own transaction
                 if not SellOut.objects.filter(partnership=partnership).exists():
@@ -172,12 +173,23 @@ class Command(BaseCommand):
                         raise CommandError(message)
                     self.stderr.write(message)
                     continue
-                result = runs.run(
-                    partnership.pk,
-                    executor=executor,
-                    n_jobs=n_jobs,
-                    progress=self._progress(partnership, options["verbosity"]),
-                )
+                try:
+                    result = runs.run(
+                        partnership.pk,
+                        executor=executor,
+                        n_jobs=n_jobs,
+                        progress=self._progress(partnership, options["verbosity"]),
+                    )
+                except Exception as exc:
+                    if options.get("partnership") is not None:
+                        raise
+                    # one failed run (its writes rolled back) does not stop the others' planning
+                    failed.append(partnership.pk)
+                    self.stderr.write(
+                        _("Partnership %(id)d: the planning run failed: %(error)s")
+                        % {"id": partnership.pk, "error": exc}
+                    )
+                    continue
                 self.stdout.write(
                     _(
                         "Partnership %(id)d (%(name)s): %(series)d series, %(lines)d forecast lines, "
@@ -192,6 +204,11 @@ class Command(BaseCommand):
                         "proposals": result.proposals,
                     }
                 )
+        if failed:
+            raise CommandError(
+                _("The planning runs of %(count)d partnerships failed: %(ids)s.")
+                % {"count": len(failed), "ids": ", ".join(map(str, failed))}
+            )
 
     def _progress(self, partnership: Partnership, verbosity: int) -> Callable[[int, str], None]:
         steps = {
