@@ -15,6 +15,7 @@ import pandas as pd
 from django.db.models import Max, Sum
 
 from mitra.health.io import as_day, fetch, week_of
+from mitra.health.io import monday as monday  # re-exported: planning asks its io for the Monday of a week
 from mitra.planning.models import (
     ForecastLine,
     Item,
@@ -34,10 +35,6 @@ def split_series(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     parts = series.astype(str).str.split(":", n=1, expand=True)
     return parts[0].astype("int64").to_numpy(), parts[1].astype("int64").to_numpy()
-
-
-def monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def history(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.core.errors import Invalid
+from mitra.planning.io import series_ids
 from mitra.planning.models import Item, Lifecycle, Location, LocationKind, OpenOrder, SellOut, StockPosition
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -506,9 +507,7 @@ def forecast_rows(
     weeks = frame["period"] - pd.to_timedelta(frame["period"].dt.day_of_week, unit="D")
     out = pd.DataFrame(
         {
-            "series_id": frame["item"].astype("int64").astype(str)
-            + ":"
-            + frame["location"].astype("int64").astype(str),
+            "series_id": series_ids(frame["item"], frame["location"]).to_numpy(),
             "period": weeks.astype("datetime64[ns]"),
             "quantity": frame["quantity"].astype("float64"),
         }
