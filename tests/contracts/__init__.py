@@ -30,6 +30,8 @@ APPS = (
     "threads",
     "health",
     "planning",
+    "transfer",
+    "reviews",
 )
 
 

@@ -15,8 +15,10 @@ from mitra.partnerships.api import router as partnerships_router
 from mitra.planning.api import router as planning_router
 from mitra.plans.api import router as plans_router
 from mitra.pulse.api import router as pulse_router
+from mitra.reviews.api import router as reviews_router
 from mitra.risks.api import router as risks_router
 from mitra.threads.api import router as threads_router
+from mitra.transfer.api import router as transfer_router
 from mitra.value.api import router as value_router
 
 api = NinjaAPI(
@@ -46,3 +48,5 @@ api.add_router("", plans_router)
 api.add_router("", threads_router)
 api.add_router("", health_router)
 api.add_router("", planning_router)
+api.add_router("", transfer_router)
+api.add_router("", reviews_router)

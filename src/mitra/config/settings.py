@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "mitra.threads",
     "mitra.health",
     "mitra.planning",
+    "mitra.transfer",
+    "mitra.reviews",
     "mitra.web",
     "mitra.demo",
 ]

@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("mitra.threads.urls")),
     path("", include("mitra.health.urls")),
     path("", include("mitra.planning.urls")),
+    path("", include("mitra.transfer.urls")),
+    path("", include("mitra.reviews.urls")),
     path("accounts/email/", _email_addresses_are_managed_by_admins, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

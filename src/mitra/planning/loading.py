@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.core.errors import Invalid
+from mitra.core.rows import RowError, RowErrors
 from mitra.planning.io import series_ids
 from mitra.planning.models import Item, Lifecycle, Location, LocationKind, OpenOrder, SellOut, StockPosition
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 500_000
-MAX_REPORTED = 1000
 MAX_NUMBER = 1_000_000_000  # a quantity or a number of days beyond this is a typing error
 
 
@@ -62,31 +62,6 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-class RowErrors(Invalid):
-    """Bad rows of a load: every one of them, each with its row and column. Nothing was written."""
-
-    def __init__(self, rows: Sequence[RowError], total: int | None = None) -> None:
-        self.rows = list(rows)[:MAX_REPORTED]
-        self.total = total if total is not None else len(rows)
-        super().__init__(
-            {f"row {e.row}.{e.column}" if e.row else e.column or "file": [e.message] for e in self.rows}
-        )
-        if self.total > len(self.rows):
-            self.errors["file"] = [
-                _("%(count)s more errors are not listed.") % {"count": self.total - len(self.rows)}
-            ]
 
 
 @dataclass
