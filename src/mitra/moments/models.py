@@ -25,6 +25,7 @@ from mitra.core.tenancy import SharedRecord
 from mitra.partnerships.models import Bridge, Partnership, Side
 
 DELIVERY_FIELDS = ("promised_date", "actual_date", "promised_quantity", "delivered_quantity")
+INVOICE_FIELDS = ("amount", "due_date", "paid_date", "paid_amount")
 
 
 class TouchpointKind(models.TextChoices):
@@ -88,6 +89,20 @@ class Touchpoint(SharedRecord):
     )
     on_time = models.BooleanField(_("on time"), null=True, blank=True, editable=False)
     in_full = models.BooleanField(_("in full"), null=True, blank=True, editable=False)
+    # The document behind the moment (delivery note, invoice number…): how an import finds it again.
+    reference = models.CharField(
+        _("document number"),
+        max_length=60,
+        blank=True,
+        help_text=_("The delivery note, invoice or order number, as in both partners' systems."),
+    )
+    amount = models.DecimalField(_("invoice amount"), max_digits=18, decimal_places=2, null=True, blank=True)
+    due_date = models.DateField(_("payment due"), null=True, blank=True)
+    paid_date = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("amount paid"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    paid_on_time = models.BooleanField(_("paid on time"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -100,6 +115,36 @@ class Touchpoint(SharedRecord):
         ordering = ("-occurred_at", "-id")
         indexes = [models.Index(fields=("partnership", "kind", "occurred_at"), name="touchpoint_by_kind")]
         constraints = [
+            models.UniqueConstraint(
+                fields=("partnership", "kind", "reference"),
+                condition=~Q(reference=""),
+                name="touchpoint_unique_reference",
+                violation_error_message=_("This partnership already has this document number for this kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="invoice")
+                | Q(
+                    amount__isnull=True,
+                    due_date__isnull=True,
+                    paid_date__isnull=True,
+                    paid_amount__isnull=True,
+                ),
+                name="touchpoint_invoice_fields",
+                violation_error_message=_("Only an invoice has an amount, a due date and a payment."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(amount__isnull=True) | Q(amount__gte=0))
+                & (Q(paid_amount__isnull=True) | Q(paid_amount__gte=0)),
+                name="touchpoint_invoice_amounts",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on_time__isnull=True)
+                | Q(paid_on_time=True, paid_date__lte=F("due_date"))
+                | Q(paid_on_time=False, paid_date__gt=F("due_date")),
+                name="touchpoint_paid_on_time_follows",
+                violation_error_message=_("Paid on time must follow from the due and paid dates."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="delivery")
@@ -143,6 +188,10 @@ class Touchpoint(SharedRecord):
         return self.kind == Kind.DELIVERY
 
     @property
+    def is_invoice(self) -> bool:
+        return self.kind == Kind.INVOICE
+
+    @property
     def otif(self) -> bool | None:
         if self.on_time is None or self.in_full is None:
             return None
@@ -166,11 +215,29 @@ class Touchpoint(SharedRecord):
             for name in DELIVERY_FIELDS:
                 if getattr(self, name) is not None:
                     errors[name] = [str(_("Only a delivery has promised and actual dates and quantities."))]
+        if self.kind == Kind.INVOICE:
+            for name in ("amount", "paid_amount"):
+                value = getattr(self, name)
+                if value is not None and value < 0:
+                    errors[name] = [str(_("An amount cannot be negative."))]
+            if self.paid_date is not None and self.due_date is None:
+                errors["due_date"] = [
+                    str(_("A paid invoice needs its due date, to tell whether it was paid on time."))
+                ]
+            if (self.paid_amount is not None) != (self.paid_date is not None):
+                missing = "paid_date" if self.paid_date is None else "paid_amount"
+                errors[missing] = [str(_("A payment needs both its date and its amount."))]
+        else:
+            for name in INVOICE_FIELDS:
+                if getattr(self, name) is not None:
+                    errors[name] = [str(_("Only an invoice has an amount, a due date and a payment."))]
+        self.reference = (self.reference or "").strip()
         if errors:
             raise ValidationError(errors)
         self.on_time, self.in_full = follow_otif(
             self.kind, self.promised_date, self.actual_date, self.promised_quantity, self.delivered_quantity
         )
+        self.paid_on_time = follow_paid_on_time(self.kind, self.due_date, self.paid_date)
 
 
 def follow_otif(
@@ -185,6 +252,13 @@ def follow_otif(
         return None, None
     assert promised_date and actual_date and promised_quantity is not None and delivered_quantity is not None
     return actual_date <= promised_date, delivered_quantity >= promised_quantity
+
+
+def follow_paid_on_time(kind: str, due_date: dt.date | None, paid_date: dt.date | None) -> bool | None:
+    """Whether an invoice was paid by its due date; None until it is paid (and for other kinds)."""
+    if kind != Kind.INVOICE or paid_date is None or due_date is None:
+        return None
+    return paid_date <= due_date
 
 
 class SurveyStatus(models.TextChoices):

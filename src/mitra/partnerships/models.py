@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -252,3 +253,65 @@ class Bridge(SharedRecord):
             return None
         last = self.last_contact_at
         return last is not None and last >= timezone.now() - dt.timedelta(days=self.cadence_days)
+
+
+class Contact(SharedRecord):
+    """A person at one of the two organisations whom the partnership deals with (the stakeholder map).
+
+    A contact need not use Mitra: it is the buyer, the warehouse head or the finance clerk as both
+    partners know them, with their department. Contacts are matched on their e-mail address.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partnership")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ("organisation__name", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("partnership", "organisation", "email"),
+                name="contact_unique_email",
+                violation_error_message=_(
+                    "This organisation already has a contact with this e-mail address."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """The contact works at one of the partnership's two organisations, in a department of that one."""
+        errors: dict[str, list[str]] = {}
+        partnership = self.partnership
+        if self.organisation_id not in (partnership.supplier_id, partnership.customer_id):
+            errors["organisation"] = [str(_("The organisation must be one of the two partners."))]
+        elif self.department is not None and self.department.organisation_id != self.organisation_id:
+            errors["department"] = [str(_("The department must belong to the contact's organisation."))]
+        self.email = (self.email or "").strip().lower()
+        if errors:
+            raise ValidationError(errors)
