@@ -38,17 +38,19 @@ from mitra.value.models import Category, EntryStatus, ValueEntry
 class Lookup(Widget):
     """A reference, by name, to a record the partnership may use; anything else is a row error."""
 
-    def __init__(self, options: dict[str, Any], message: str, *, required: bool = False) -> None:
+    def __init__(
+        self, options: dict[str, Any], message: str, *, required: bool = False, default: Any = None
+    ) -> None:
         super().__init__()
         self.options = {k.strip().lower(): v for k, v in options.items()}
-        self.message, self.required = message, required
+        self.message, self.required, self.default = message, required, default
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         text = str(value or "").strip().lower()
         if not text:
             if self.required:
                 raise ValueError(_("This is required."))
-            return None
+            return self.default
         if text not in self.options:
             raise ValueError(self.message)
         return self.options[text]
@@ -288,7 +290,7 @@ class ContactResource(WorkspaceResource):
             {
                 "organisation": _field(
                     "organisation",
-                    Lookup(organisations, _("Name one of the two partners' organisations.")),
+                    Lookup(organisations, _("Name one of the two partners' organisations."), default=own),
                 ),
                 "name": _field("name", Text(required=True, max_length=120)),
                 "email": _field("email", Text(required=True, max_length=254, lower=True)),
