@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from mitra.reviews import views
 
 app_name = "reviews"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("partnerships/<int:pk>/review/", views.review_page, name="page"),
+]
