@@ -77,7 +77,11 @@ class PlanningKind(ImportKind):
             created=report.created,
             updated=report.updated,
             unchanged=report.unchanged,
-            preview=report.preview,
+            # the loader previews its own frame (ids); show the rows as written, with the action
+            preview=[
+                {**row, "action": shown.get("action", "")}
+                for row, shown in zip(rows, report.preview, strict=False)
+            ],
         )
 
 
