@@ -32,6 +32,7 @@ APPS = (
     "planning",
     "transfer",
     "reviews",
+    "partnerships",
 )
 
 

@@ -96,6 +96,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     path = lambda case_id: {"partnership_id": p, "case_id": case_id}  # noqa: E731
     return {
         "case_list": {"path": {"partnership_id": p}, "query": {"status": "resolved"}},
+        "case_export": {"path": {"partnership_id": p}, "query": {"severity": "high", "format": "xlsx"}},
         "case_create": {
             "path": {"partnership_id": p},
             "body": {

@@ -60,6 +60,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     one = {"partnership_id": p, "commitment_id": ids["commitment"]}
     return {
         "commitment_list": {"path": {"partnership_id": p}, "query": {"status": "open"}},
+        "commitment_export": {"path": {"partnership_id": p}, "query": {"status": "open", "format": "csv"}},
         "commitment_create": {
             "path": {"partnership_id": p},
             "body": {

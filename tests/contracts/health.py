@@ -10,7 +10,7 @@ from mitra.health.engine import DIMENSIONS
 from mitra.health.models import HealthAlert
 from mitra.health.services import health_recompute
 
-OWN_API_OPERATIONS = {"health_portfolio"}
+OWN_API_OPERATIONS = {"health_portfolio", "health_portfolio_export"}
 API_PATH_IDS = {"alert_id": "alert"}
 
 _alert = lambda i: {"pk": i["partnership"], "alert_id": i["alert"]}  # noqa: E731
@@ -84,4 +84,5 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
         "health_alert_acknowledge": {"path": alert(to_acknowledge.pk)},
         "health_alert_adopt": {"path": alert(to_adopt.pk), "body": {}},
         "health_portfolio": {"query": {"sort": "alerts", "order": "desc"}},
+        "health_portfolio_export": {"query": {"sort": "score", "format": "xlsx"}},
     }

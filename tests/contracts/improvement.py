@@ -98,6 +98,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     }
     return {
         "initiative_list": {"path": {"partnership_id": p}, "query": {"stage": "plan", "status": "active"}},
+        "initiative_export": {"path": {"partnership_id": p}, "query": {"status": "active", "format": "csv"}},
         "initiative_create": {"path": {"partnership_id": p}, "body": create},
         "initiative_get": {"path": path(ids["initiative"])},
         "initiative_update": {"path": path(to_update.pk), "body": {"title": "Stock-outs below 2%"}},

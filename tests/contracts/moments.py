@@ -65,6 +65,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     another = _delivery(world, world.supplier_member, "Pengiriman susulan 20 karton")
     return {
         "touchpoint_list": {"path": {"partnership_id": p}, "query": {"kind": "delivery"}},
+        "touchpoint_export": {"path": {"partnership_id": p}, "query": {"kind": "delivery", "format": "xlsx"}},
         "touchpoint_create": {
             "path": {"partnership_id": p},
             "body": {
@@ -79,6 +80,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
         "touchpoint_get": {"path": one},
         "touchpoint_update": {"path": one, "body": {"outcome": "neutral"}},
         "otif": {"path": {"partnership_id": p}, "query": {"months": 6}},
+        "payments": {"path": {"partnership_id": p}, "query": {"months": 6}},
         "survey_list": {"path": {"partnership_id": p}, "query": {"status": "pending"}},
         "survey_create": {
             "path": {"partnership_id": p},

@@ -31,6 +31,8 @@ TENANT_PAGES = {
     "planning:proposals_decide": _p,
     "planning:orders": _p,
     "planning:order_export": lambda i: {"pk": i["partnership"], "order_id": i["planning_order"]},
+    "planning:order_export_edifact": lambda i: {"pk": i["partnership"], "order_id": i["planning_order"]},
+    "planning:order_export_x12": lambda i: {"pk": i["partnership"], "order_id": i["planning_order"]},
     "planning:data": _p,
     "planning:data_commit": _p,
     "planning:terms": _p,
@@ -204,6 +206,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     bodies = api_bodies(ids)
     return {
         "planning_item_list": {"path": path, "query": {"q": "SR", "lifecycle": "active"}},
+        "planning_item_export": {"path": path, "query": {"format": "xlsx"}},
         "planning_items_load": {
             "path": path,
             "body": {
@@ -212,6 +215,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
             },
         },
         "planning_location_list": {"path": path},
+        "planning_location_export": {"path": path, "query": {"format": "csv"}},
         "planning_locations_load": {
             "path": path,
             "body": {**bodies["planning_locations_load"], "dry_run": True},
@@ -245,6 +249,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
             "body": {"rows": [{"sku": "SR-001", "location": "DC", "period": str(week), "quantity": 44}]},
         },
         "planning_exception_list": {"path": path, "query": {"status": "open"}},
+        "planning_exception_export": {"path": path, "query": {"status": "open", "format": "xlsx"}},
         "planning_exception_get": {"path": {**path, "exception_id": ids["planning_exception"]}},
         "planning_exception_resolve": {
             "path": {**path, "exception_id": ids["planning_exception"]},
@@ -256,6 +261,8 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
         "planning_order_list": {"path": path},
         "planning_order_get": {"path": {**path, "order_id": ids["planning_order"]}},
         "planning_order_export": {"path": {**path, "order_id": ids["planning_order"]}},
+        "planning_order_export_edifact": {"path": {**path, "order_id": ids["planning_order"]}},
+        "planning_order_export_x12": {"path": {**path, "order_id": ids["planning_order"]}},
         "planning_simulation": {"path": path},
     }
 

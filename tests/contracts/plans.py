@@ -76,6 +76,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     p, plan = world.partnership.pk, ids["plan"]
     return {
         "plan_list": {"path": {"partnership_id": p}},
+        "plan_export": {"path": {"partnership_id": p}, "query": {"format": "csv"}},
         "plan_create": {"path": {"partnership_id": p}, "body": {"year": ids["plan_year"] + 1}},
         "plan_get": {"path": {"partnership_id": p, "plan_id": plan}},
         "plan_goal_create": {

@@ -41,6 +41,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     p = world.partnership.pk
     return {
         "risk_list": {"path": {"partnership_id": p}, "query": {"min_score": 5}},
+        "risk_export": {"path": {"partnership_id": p}, "query": {"min_score": 5, "format": "xlsx"}},
         "risk_create": {
             "path": {"partnership_id": p},
             "body": {"title": "Price of raw sugar rises", "likelihood": 3, "impact": 4},

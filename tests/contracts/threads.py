@@ -24,7 +24,7 @@ TENANT_PAGES = {
     "threads:notification_read": lambda i: {"notification_id": i["thread_notification"]},
 }
 OWN_PAGES = {"threads:notifications", "threads:notification_badge"}
-OWN_API_OPERATIONS = {"notification_list", "notification_read_all"}
+OWN_API_OPERATIONS = {"notification_list", "notification_read_all", "notification_export"}
 API_PATH_IDS = {
     "kind": "thread_kind",
     "object_id": "thread_object",
@@ -96,7 +96,9 @@ def fuzz_valid(world: Any, ids: dict[str, Any]) -> dict[str, Any]:
         },
         "comment_delete": {"path": {**thread, "comment_id": spare.pk}},
         "notification_list": {"query": {"unread": True}},
+        "notification_export": {"query": {"format": "xlsx"}},
         "notification_read": {"path": {"notification_id": mine.pk}},
         "notification_read_all": {},
         "timeline_list": {"path": {"partnership_id": p}, "query": {"kind": KIND}},
+        "timeline_export": {"path": {"partnership_id": p}, "query": {"kind": KIND, "format": "csv"}},
     }

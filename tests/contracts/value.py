@@ -68,6 +68,7 @@ def fuzz_valid(world: Any, ids: dict[str, int]) -> dict[str, Any]:
     to_dispute = _entry(world, world.customer_admin, title="Shared forecast saved overtime")
     return {
         "value_entry_list": {"path": {"partnership_id": p}, "query": {"status": "unconfirmed"}},
+        "value_entry_export": {"path": {"partnership_id": p}, "query": {"format": "xlsx"}},
         "value_entry_create": {"path": {"partnership_id": p}, "body": _body()},
         "value_entry_get": {"path": {"partnership_id": p, "entry_id": ids["value_entry"]}},
         "value_entry_update": {

@@ -6,6 +6,7 @@ Views parse input with forms, call selectors (reads) and services (writes), and 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from mitra.accounts import forms, selectors, services
 from mitra.core.errors import Conflict, Invalid
 from mitra.core.middleware import ORGANISATION_SESSION_KEY
 from mitra.core.services import require_admin
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text
 
 SECURITY_EVENTS_PER_PAGE = 50
@@ -70,6 +72,8 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def departments(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    if exported := page_export(request, actor, "departments", lambda: selectors.department_list(actor)):
+        return exported
     form = forms.DepartmentForm(request.POST or None)
     if request.method == "POST":
         require_admin(actor)
@@ -130,6 +134,9 @@ def department_delete(request: HttpRequest, department_id: int) -> HttpResponse:
 @domain_errors
 def members(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    everyone = functools.partial(selectors.member_list, actor, include_inactive=actor.is_admin)
+    if exported := page_export(request, actor, "members", everyone):
+        return exported
     return _settings_page(
         request,
         "accounts/settings/members.html",
@@ -197,6 +204,8 @@ def invitations(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not actor.is_admin:
         raise DjangoPermissionDenied(_("Only an organisation admin can invite people."))
+    if exported := page_export(request, actor, "invitations", lambda: selectors.invitation_list(actor)):
+        return exported
     form = forms.InvitationForm(request.POST or None, departments=selectors.department_list(actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -240,6 +249,8 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 def tokens(request: HttpRequest) -> HttpResponse:
     """Personal API tokens. A new token is shown in this response only: it is never stored in clear."""
     actor = actor_of(request)
+    if exported := page_export(request, actor, "tokens", lambda: selectors.api_token_list(actor)):
+        return exported
     form = forms.ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -277,9 +288,10 @@ def security_log(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not actor.is_admin:
         raise DjangoPermissionDenied(_("Only an organisation admin can see the security log."))
-    page = Paginator(selectors.security_event_list(actor), SECURITY_EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    events = selectors.security_event_list(actor)
+    if exported := page_export(request, actor, "security-events", events):
+        return exported
+    page = Paginator(events, SECURITY_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return _settings_page(request, "accounts/settings/security.html", "security", page=page)
 
 

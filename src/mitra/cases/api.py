@@ -5,7 +5,7 @@ Thin: reads through ``selectors`` (scoped to the caller), writes through ``servi
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -23,6 +23,7 @@ from mitra.cases.schemas import (
     CaseRootCauseOut,
 )
 from mitra.core.api import Id, Page, actor_of, errors
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["cases"])
 
@@ -51,6 +52,32 @@ def case_list(
         severity=severity.value if severity else None,
         breached=breached,
     )
+
+
+@router.get(
+    "/partnerships/{partnership_id}/cases/export",
+    response=READ,
+    operation_id="case_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def case_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    status: CaseStatus | None = None,
+    severity: CaseSeverity | None = None,
+    breached: bool | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The cases as a CSV or XLSX file, every case under the same filters as the list."""
+    actor = actor_of(request)
+    cases = selectors.case_list(
+        actor,
+        partnership_id,
+        status=status.value if status else None,
+        severity=severity.value if severity else None,
+        breached=breached,
+    )
+    return export_response(actor, "cases", cases, fmt, partnership_id=partnership_id)
 
 
 @router.post(

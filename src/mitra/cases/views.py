@@ -19,6 +19,7 @@ from mitra.cases.models import Case
 from mitra.core.errors import Conflict, Invalid
 from mitra.core.tenancy import Actor
 from mitra.partnerships.views import workspace_context
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text
 
 PAGE_SIZE = 25
@@ -43,6 +44,8 @@ def case_list(request: HttpRequest, pk: int) -> HttpResponse:
         severity=severity or None,
         breached={"yes": True, "no": False}.get(breached),
     )
+    if exported := page_export(request, actor, "cases", cases, partnership_id=pk):
+        return exported
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         filters=filters,

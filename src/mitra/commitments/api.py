@@ -6,7 +6,7 @@ Thin on purpose: reads go through ``selectors`` (scoped to the caller's organisa
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -21,6 +21,7 @@ from mitra.commitments.schemas import (
 )
 from mitra.core.api import Id, Page, actor_of, errors
 from mitra.partnerships.models import Side
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["commitments"])
 
@@ -48,6 +49,27 @@ def commitment_list(
         owner_side=owner_side.value if owner_side else None,
         overdue=overdue,
     )
+
+
+@router.get(BASE + "/export", response=READ, operation_id="commitment_export", openapi_extra=API_EXPORT_DOC)
+def commitment_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    status: CommitmentStatus | None = None,
+    owner_side: Side | None = None,
+    overdue: bool | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The commitments as a CSV or XLSX file, every one under the same filters as the list."""
+    actor = actor_of(request)
+    commitments = selectors.commitment_list(
+        actor,
+        partnership_id,
+        status=status.value if status else None,
+        owner_side=owner_side.value if owner_side else None,
+        overdue=overdue,
+    )
+    return export_response(actor, "commitments", commitments, fmt, partnership_id=partnership_id)
 
 
 @router.post(BASE, response={201: CommitmentOut, **WRITE}, operation_id="commitment_create")

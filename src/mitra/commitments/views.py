@@ -22,6 +22,7 @@ from mitra.core.tenancy import Actor
 from mitra.partnerships import selectors as partnership_selectors
 from mitra.partnerships.models import Partnership, Side
 from mitra.partnerships.views import workspace_context
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx, posted_version
 
 LIST_PAGE_SIZE = 50
@@ -41,6 +42,8 @@ def commitment_list(request: HttpRequest, pk: int) -> HttpResponse:
     commitments = selectors.commitment_list(
         actor, pk, status=status or None, owner_side=owner_side or None, overdue=True if overdue else None
     )
+    if exported := page_export(request, actor, "commitments", commitments, partnership_id=pk):
+        return exported
     page = Paginator(commitments, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     reliability = selectors.reliability_of(actor, context["p"])
     query = {"status": status, "owner_side": owner_side}

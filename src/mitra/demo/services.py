@@ -261,6 +261,7 @@ def _dates_as_given(model: type[models.Model]) -> Iterator[None]:
 
 # The workflow apps, in the order their demo writers run (later ones may link to earlier ones' records).
 WORKFLOW_DEMOS = (
+    "partnerships",  # the contact lists
     "risks",
     "cases",
     "improvement",

@@ -6,7 +6,7 @@ alert's playbook suggestions depend on the reader (their own side's default owne
 
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from ninja.pagination import paginate
 from pydantic import Field
@@ -28,6 +28,7 @@ from mitra.health.schemas import (
     HealthVersionIn,
 )
 from mitra.health.selectors import PortfolioRow
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["health"])
 
@@ -223,3 +224,18 @@ def health_portfolio(
     sparkline, the top driver and the open alerts. Sorted in the database; partnerships without a score
     come last."""
     return selectors.portfolio_queryset(actor_of(request), sort=sort, descending=order == "desc")
+
+
+@router.get(
+    "/portfolio/export", response=READ, operation_id="health_portfolio_export", openapi_extra=API_EXPORT_DOC
+)
+def health_portfolio_export(
+    request: HttpRequest,
+    sort: Literal["partner", "score", "delta_1w", "delta_4w", "alerts", "band"] = "score",
+    order: Literal["asc", "desc"] = "asc",
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The portfolio as a CSV or XLSX file, every partnership in the same order as the list."""
+    actor = actor_of(request)
+    rows = selectors.portfolio_queryset(actor, sort=sort, descending=order == "desc")
+    return export_response(actor, "health-portfolio", rows, fmt)

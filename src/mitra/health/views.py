@@ -28,6 +28,7 @@ from mitra.health.templatetags.health_web import decimal, driver_view, score
 from mitra.partnerships.selectors import people_of
 from mitra.partnerships.views import workspace_context
 from mitra.partnerships.workspace import shared_partnership, side_of
+from mitra.transfer.listexport import page_export
 from mitra.web import formatting
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, posted_version
 
@@ -53,6 +54,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         sort = "score"
     descending = request.GET.get("dir", "asc") == "desc"
     everything = selectors.portfolio_queryset(actor, sort=sort, descending=descending)
+    if exported := page_export(request, actor, "health-portfolio", everything):
+        return exported
     page = Paginator(everything, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.portfolio_rows(actor, list(page.object_list))
     labels = {

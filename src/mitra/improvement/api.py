@@ -5,7 +5,7 @@ Thin on purpose: reads go through ``selectors``, writes through ``services``.
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -20,6 +20,7 @@ from mitra.improvement.schemas import (
     MeasurementIn,
     MeasurementOut,
 )
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["improvement"])
 
@@ -40,6 +41,20 @@ def initiative_list(
 ) -> Any:
     """The partnership's improvement initiatives, newest first, each with its progress."""
     return selectors.initiative_list(actor_of(request), partnership_id, stage=stage, status=status)
+
+
+@router.get(BASE + "/export", response=READ, operation_id="initiative_export", openapi_extra=API_EXPORT_DOC)
+def initiative_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    stage: Stage | None = None,
+    status: InitiativeStatus | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The initiatives as a CSV or XLSX file, every one under the same filters as the list."""
+    actor = actor_of(request)
+    initiatives = selectors.initiative_list(actor, partnership_id, stage=stage, status=status)
+    return export_response(actor, "initiatives", initiatives, fmt, partnership_id=partnership_id)
 
 
 @router.post(BASE, response={201: InitiativeOut, **WRITE}, operation_id="initiative_create")

@@ -24,6 +24,7 @@ from mitra.improvement.models import NEXT_STAGE, Initiative, Stage
 from mitra.partnerships.models import Partnership, Side
 from mitra.partnerships.selectors import people_of
 from mitra.partnerships.views import workspace_context
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text
 
 PAGE_SIZE = 50
@@ -39,9 +40,10 @@ def initiative_list(request: HttpRequest, pk: int) -> HttpResponse:
     stage = status = ""
     if filters.is_valid():
         stage, status = filters.cleaned_data["stage"], filters.cleaned_data["status"]
-    page = Paginator(
-        selectors.initiative_list(actor, pk, stage=stage or None, status=status or None), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    initiatives = selectors.initiative_list(actor, pk, stage=stage or None, status=status or None)
+    if exported := page_export(request, actor, "initiatives", initiatives, partnership_id=pk):
+        return exported
+    page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         page=page,
         initiatives=page.object_list,

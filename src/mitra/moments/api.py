@@ -7,7 +7,7 @@ survey's public page (``/s/{token}/``) is a page, not an API operation: its toke
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -15,6 +15,7 @@ from mitra.core.api import Id, Page, actor_of, errors
 from mitra.moments import selectors, services
 from mitra.moments.models import Kind, Outcome, SurveyRequest, SurveyStatus, Touchpoint
 from mitra.moments.schemas import (
+    MomentsPaymentsOut,
     OtifOut,
     SurveyIn,
     SurveyOut,
@@ -23,13 +24,15 @@ from mitra.moments.schemas import (
     TouchpointOut,
     TouchpointPatch,
 )
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["moments"])
 
 READ = errors(401, 404, 422)
 WRITE = errors(401, 403, 404, 409, 422)
 MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
-# Null means "leave as it is" for these; for the bridge and the delivery fields it clears them.
+# Null means "leave as it is" for these; for the bridge, the document number, the delivery and the invoice
+# fields it clears them.
 NOT_CLEARABLE = ("kind", "summary", "occurred_at", "outcome", "version")
 
 
@@ -62,6 +65,28 @@ def touchpoint_list(
     )
 
 
+@router.get(
+    "/partnerships/{partnership_id}/touchpoints/export",
+    response=READ,
+    operation_id="touchpoint_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def touchpoint_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    kind: Kind | None = None,
+    outcome: Outcome | None = None,
+    month: str | None = Query(None, pattern=MONTH, description="YYYY-MM"),
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The moments of truth as a CSV or XLSX file, every one under the same filters as the list."""
+    actor = actor_of(request)
+    touchpoints = selectors.touchpoint_list(
+        actor, partnership_id, kind=kind, outcome=outcome, month=_month(month)
+    )
+    return export_response(actor, "moments", touchpoints, fmt, partnership_id=partnership_id)
+
+
 @router.post(
     "/partnerships/{partnership_id}/touchpoints",
     response={201: TouchpointOut, **WRITE},
@@ -69,7 +94,8 @@ def touchpoint_list(
 )
 def touchpoint_create(request: HttpRequest, partnership_id: Id, payload: TouchpointIn) -> Status:
     """Record a moment of truth. A delivery needs promised and actual date and quantity (422 naming each
-    missing one); other kinds refuse them."""
+    missing one); other kinds refuse them. An invoice may carry its amount, due date and payment (paid on
+    time follows); other kinds refuse those. ``reference`` is unique per partnership and kind."""
     actor = actor_of(request)
     touchpoint = services.touchpoint_create(actor, partnership_id=partnership_id, **payload.model_dump())
     return Status(201, selectors.touchpoint_get(actor, partnership_id, touchpoint.pk))
@@ -115,6 +141,25 @@ def otif(
     return {
         "months": selectors.otif_by_month(actor, partnership_id, months=months),
         "total": selectors.otif_total(actor, partnership_id, months=months),
+    }
+
+
+@router.get(
+    "/partnerships/{partnership_id}/payments",
+    response={200: MomentsPaymentsOut, **READ},
+    operation_id="payments",
+)
+def payments(
+    request: HttpRequest,
+    partnership_id: Id,
+    months: int = Query(12, ge=1, le=60, description="Calendar months back, this one included"),
+) -> dict[str, Any]:
+    """Invoices paid on time (by their due date) per month of payment, and over the same months in total,
+    with the average days late of the late ones and the unpaid invoices overdue today."""
+    actor = actor_of(request)
+    return {
+        "months": selectors.payments_by_month(actor, partnership_id, months=months),
+        "total": selectors.payment_total(actor, partnership_id, months=months),
     }
 
 

@@ -2,6 +2,9 @@
 
 Each partnership gets regular deliveries (OTIF between about 85 and 95 %, its own temperament), monthly
 meetings and calls, invoices and payments, a few visits, reviews and orders, and an occasional complaint.
+Deliveries carry their surat jalan number (``SJ/2026/00123``); invoices their number (``INV/2026/00123``),
+an amount in rupiah, a due date 30 days after issue and, once paid, the payment (most on time, some late,
+more so as a souring partnership nears its loss; the most recent ones still open).
 After some of them the recording side sent a survey to a person of the other side; about 60 % were
 answered (scores in line with how things went), recent unanswered ones are pending and older ones expired.
 The small world stays under 60 touchpoints per partnership; larger worlds get fewer per partnership.
@@ -24,7 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from mitra.accounts.models import Membership
 from mitra.core.services import derived_secret, hash_secret
 from mitra.demo.context import DemoContext
-from mitra.moments.models import Kind, Outcome, SurveyRequest, Touchpoint, follow_otif
+from mitra.moments.models import Kind, Outcome, SurveyRequest, Touchpoint, follow_otif, follow_paid_on_time
 from mitra.moments.services import SURVEY_DAYS, TOKEN_PURPOSE
 from mitra.partnerships.models import Partnership, Side
 from mitra.threads.models import Event
@@ -38,6 +41,7 @@ VOLUME: dict[str, tuple[int, int, int, int, int]] = {
     "large": (8, 3, 2, 1, 1),
 }
 SURVEY_SHARE = {"small": 0.3, "medium": 0.25, "large": 0.2}
+PAYMENT_TERMS_DAYS = 30
 
 DELIVERY_TEXTS = [
     "Pengiriman mingguan ke DC Cikarang",
@@ -197,6 +201,14 @@ def _touchpoints(
     # This partnership's temperament: how reliably the supplier delivers (less so as a souring one nears
     # its loss).
     reliability = rng.uniform(0.85, 0.95)
+    # How reliably the customer pays by the due date, and where this partnership's document numbers stand.
+    punctuality = rng.uniform(0.75, 0.92)
+    numbers = {"SJ": rng.randrange(100, 900), "INV": rng.randrange(100, 900)}
+
+    def number(prefix: str, day: dt.date) -> str:
+        numbers[prefix] += 1
+        return f"{prefix}/{day.year}/{numbers[prefix]:05d}"
+
     for day in _days(ctx, p, deliveries):
         promised_qty = Decimal(rng.randrange(50, 800, 10))
         strain = ctx.strain(p, day)
@@ -219,6 +231,7 @@ def _touchpoints(
             t.on_time, t.in_full = follow_otif(
                 t.kind, t.promised_date, t.actual_date, t.promised_quantity, t.delivered_quantity
             )
+            t.reference = number("SJ", day)
         made.append(t)
     for day in _days(ctx, p, meetings):
         kind, text = rng.choice(MEETING_TEXTS)
@@ -230,7 +243,10 @@ def _touchpoints(
         kind, text = rng.choice(MONEY_TEXTS)
         side = Side.SUPPLIER if kind == "invoice" else Side.CUSTOMER
         outcome = Outcome.POSITIVE if rng.random() < 0.8 else Outcome.NEUTRAL
-        made.append(_new(ctx, p, kind, day, text, side, outcome))
+        t = _new(ctx, p, kind, day, text, side, outcome)
+        if t is not None and kind == Kind.INVOICE:
+            _invoice(ctx, t, day, number("INV", day), punctuality * (1 - 0.5 * ctx.strain(p, day)))
+        made.append(t)
     for day in _days(ctx, p, others):
         kind, text = rng.choice(OTHER_TEXTS)
         made.append(_new(ctx, p, kind, day, text, rng.choice(Side.values), Outcome.POSITIVE))
@@ -250,6 +266,21 @@ def _touchpoints(
                 )
             )
     return [t for t in made if t is not None]
+
+
+def _invoice(ctx: DemoContext, t: Touchpoint, day: dt.date, reference: str, punctuality: float) -> None:
+    """An invoice's number, amount in rupiah, due date and, unless still open, its payment."""
+    rng = ctx.rng
+    t.reference = reference
+    t.amount = Decimal(rng.randrange(5_000_000, 250_000_000, 50_000))
+    t.due_date = day + dt.timedelta(days=PAYMENT_TERMS_DAYS)
+    if rng.random() < punctuality:
+        paid = day + dt.timedelta(days=rng.randint(7, PAYMENT_TERMS_DAYS))
+    else:
+        paid = t.due_date + dt.timedelta(days=rng.choice((1, 2, 3, 5, 7, 10, 14, 21)))
+    if paid <= ctx.today:
+        t.paid_date, t.paid_amount = paid, t.amount
+    t.paid_on_time = follow_paid_on_time(t.kind, t.due_date, t.paid_date)
 
 
 # --- surveys --------------------------------------------------------------------------------------------

@@ -32,18 +32,42 @@ class TouchpointForm(forms.Form):
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, initial=Outcome.NEUTRAL)
     summary = forms.CharField(label=_("What happened"), max_length=300)
+    reference = forms.CharField(
+        label=_("Document number"),
+        required=False,
+        max_length=60,
+        help_text=_("The delivery note, invoice or order number, as in both partners' systems."),
+    )
     bridge_id = forms.TypedChoiceField(label=_("Bridge"), required=False, coerce=int, empty_value=None)
     promised_date = forms.DateField(
-        label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Promised date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     actual_date = forms.DateField(
-        label=_("Actual date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Actual date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     promised_quantity = forms.DecimalField(
         label=_("Promised quantity"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     delivered_quantity = forms.DecimalField(
         label=_("Delivered quantity"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    amount = forms.DecimalField(
+        label=_("Invoice amount"), required=False, min_value=0, max_digits=18, decimal_places=2
+    )
+    due_date = forms.DateField(
+        label=_("Payment due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    paid_date = forms.DateField(
+        label=_("Paid on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    paid_amount = forms.DecimalField(
+        label=_("Amount paid"), required=False, min_value=0, max_digits=18, decimal_places=2
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -56,6 +80,11 @@ class TouchpointForm(forms.Form):
     def is_delivery(self) -> bool:
         value = self["kind"].value()
         return value == Kind.DELIVERY
+
+    @property
+    def is_invoice(self) -> bool:
+        value = self["kind"].value()
+        return value == Kind.INVOICE
 
 
 class SurveyForm(forms.Form):

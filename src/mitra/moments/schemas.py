@@ -16,6 +16,8 @@ from mitra.partnerships.models import Side
 
 Summary = Annotated[str, Field(min_length=1, max_length=300), Storable]
 Quantity = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+Reference = Annotated[str, Field(max_length=60), Storable]
 
 
 class MomentPersonOut(Schema):
@@ -56,6 +58,14 @@ class TouchpointOut(Schema):
     delivered_quantity: Decimal | None
     on_time: bool | None
     in_full: bool | None
+    reference: str = Field(description="Document number (delivery note, invoice…); empty if none")
+    amount: Decimal | None = Field(
+        description="Invoices only: the invoice amount, in the supplier's currency"
+    )
+    due_date: dt.date | None = Field(description="Invoices only: when payment is due")
+    paid_date: dt.date | None = Field(description="Invoices only: when it was paid")
+    paid_amount: Decimal | None = Field(description="Invoices only: the amount paid")
+    paid_on_time: bool | None = Field(description="Invoices only: paid by the due date; null until paid")
     restricted_department_id: int | None
     survey_count: int = Field(description="Surveys sent about this moment")
     answered_count: int = Field(description="Of which answered")
@@ -74,14 +84,22 @@ class TouchpointIn(In):
     actual_date: dt.date | None = Field(None, description="Deliveries only (required for them)")
     promised_quantity: Quantity | None = Field(None, description="Deliveries only (required for them)")
     delivered_quantity: Quantity | None = Field(None, description="Deliveries only (required for them)")
+    reference: Reference = Field(
+        "", description="Document number, unique per partnership and kind (e.g. INV/2026/00123)"
+    )
+    amount: Money | None = Field(None, description="Invoices only")
+    due_date: dt.date | None = Field(None, description="Invoices only (required once paid)")
+    paid_date: dt.date | None = Field(None, description="Invoices only; with paid_amount")
+    paid_amount: Money | None = Field(None, description="Invoices only; with paid_date")
     restricted_department_id: Id | None = Field(
         None, description="Restrict the record to one department of your own side (and your admins)"
     )
 
 
 class TouchpointPatch(In):
-    """Fields to change; send ``version`` to refuse overwriting a newer edit (409). Null clears the bridge
-    and the delivery fields (the latter only make sense when the kind changes away from delivery)."""
+    """Fields to change; send ``version`` to refuse overwriting a newer edit (409). Null clears the bridge,
+    the document number, and the delivery and invoice fields (which only a delivery, resp. an invoice,
+    may have)."""
 
     kind: Kind | None = None
     summary: Summary | None = None
@@ -92,6 +110,11 @@ class TouchpointPatch(In):
     actual_date: dt.date | None = None
     promised_quantity: Quantity | None = None
     delivered_quantity: Quantity | None = None
+    reference: Reference | None = None
+    amount: Money | None = None
+    due_date: dt.date | None = None
+    paid_date: dt.date | None = None
+    paid_amount: Money | None = None
     version: Id | None = None
 
 
@@ -112,6 +135,24 @@ class OtifRowOut(Schema):
 class OtifOut(Schema):
     months: list[OtifRowOut]
     total: OtifRowOut
+
+
+# --- payments -------------------------------------------------------------------------------------------
+
+
+class MomentsPaymentRowOut(Schema):
+    month: dt.date | None = Field(description="First day of the month of payment; null for the total")
+    paid: int = Field(description="Invoices paid")
+    on_time: int = Field(description="Of which paid by their due date")
+    late: int
+    on_time_percent: float | None
+    average_days_late: float | None = Field(description="Over the invoices paid late")
+    overdue: int = Field(description="Total only: unpaid invoices past their due date today")
+
+
+class MomentsPaymentsOut(Schema):
+    months: list[MomentsPaymentRowOut]
+    total: MomentsPaymentRowOut
 
 
 # --- surveys --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -186,6 +186,95 @@ def otif_total(actor: Actor, partnership_id: PartnershipRef, *, months: int | No
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- payments -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Payments:
+    """Invoices paid in a period (by the month of payment): how many by their due date, and how late the
+    others were on average. ``overdue`` (the total only) counts unpaid invoices past their due date."""
+
+    month: dt.date | None
+    paid: int
+    on_time: int
+    late: int
+    average_days_late: float | None
+    overdue: int = 0
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return _percent(self.on_time, self.paid)
+
+
+PAYMENT_COUNTS = {
+    "n_paid": Count("id"),
+    "n_on_time": Count("id", filter=Q(paid_on_time=True)),
+    "n_late": Count("id", filter=Q(paid_on_time=False)),
+    "lateness": Avg(
+        ExpressionWrapper(F("paid_date") - F("due_date"), output_field=DurationField()),
+        filter=Q(paid_on_time=False),
+    ),
+}
+
+
+def _days(value: dt.timedelta | float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.timedelta):
+        return round(value.total_seconds() / 86400, 1)
+    return round(float(value) / 86_400_000_000, 1)  # pragma: no cover - a backend giving microseconds
+
+
+def _payments(month: dt.date | None, row: dict[str, object], overdue: int = 0) -> Payments:
+    return Payments(
+        month=month,
+        paid=int(row["n_paid"] or 0),  # type: ignore[call-overload]
+        on_time=int(row["n_on_time"] or 0),  # type: ignore[call-overload]
+        late=int(row["n_late"] or 0),  # type: ignore[call-overload]
+        average_days_late=_days(row["lateness"]),  # type: ignore[arg-type]
+        overdue=overdue,
+    )
+
+
+def _invoices(actor: Actor, partnership: Partnership) -> QuerySet[Touchpoint]:
+    return restrict(Touchpoint.objects.all(), actor).filter(partnership=partnership, kind=Kind.INVOICE)
+
+
+def _paid(actor: Actor, partnership: Partnership, since: dt.datetime | None) -> QuerySet[Touchpoint]:
+    paid = _invoices(actor, partnership).filter(paid_date__isnull=False, due_date__isnull=False)
+    if since is not None:
+        paid = paid.filter(paid_date__gte=since.date())
+    return paid
+
+
+def payments_by_month(actor: Actor, partnership_id: PartnershipRef, *, months: int = 12) -> list[Payments]:
+    """Invoices paid per calendar month of payment, oldest first, for the last ``months``."""
+    partnership = _shared(actor, partnership_id)
+    rows = (
+        _paid(actor, partnership, months_back(months, zone_of(actor)))
+        .annotate(month=TruncMonth("paid_date"))
+        .order_by()
+        .values("month")
+        .annotate(**PAYMENT_COUNTS)
+        .order_by("month")
+    )
+    return [_payments(_as_date(row["month"]), row) for row in rows]
+
+
+def payment_total(actor: Actor, partnership_id: PartnershipRef, *, months: int | None = None) -> Payments:
+    """On-time payment over the last ``months`` (all time if None), and the unpaid invoices overdue today."""
+    partnership = _shared(actor, partnership_id)
+    zone = zone_of(actor)
+    since = months_back(months, zone) if months else None
+    totals = _paid(actor, partnership, since).aggregate(**PAYMENT_COUNTS)
+    overdue = (
+        _invoices(actor, partnership)
+        .filter(paid_date__isnull=True, due_date__lt=timezone.localdate(timezone=zone))
+        .count()
+    )
+    return _payments(None, totals, overdue)
 
 
 # --- surveys --------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from mitra.core.services import (
     validate_and_save,
 )
 from mitra.core.tenancy import Actor, restrict
-from mitra.moments.models import DELIVERY_FIELDS, SurveyRequest, Touchpoint
+from mitra.moments.models import DELIVERY_FIELDS, INVOICE_FIELDS, Kind, SurveyRequest, Touchpoint
 from mitra.partnerships.workspace import (
     bridge_of,
     locked_record,
@@ -42,7 +42,16 @@ from mitra.threads.events import record_event
 
 SURVEY_DAYS = 14
 TOKEN_PURPOSE = "srv"
-EDITABLE = ("kind", "bridge_id", "occurred_at", "outcome", "summary", *DELIVERY_FIELDS)
+EDITABLE = (
+    "kind",
+    "bridge_id",
+    "occurred_at",
+    "outcome",
+    "summary",
+    "reference",
+    *DELIVERY_FIELDS,
+    *INVOICE_FIELDS,
+)
 
 
 def _when(occurred_at: dt.datetime | None) -> dt.datetime:
@@ -55,6 +64,35 @@ def _when(occurred_at: dt.datetime | None) -> dt.datetime:
     if not earliest <= occurred_at <= timezone.now() + dt.timedelta(days=366):
         raise Invalid({"occurred_at": [_("Give a time between the year 2000 and a year from now.")]})
     return occurred_at
+
+
+def _reference(value: str | None) -> str:
+    reference = (value or "").strip()
+    if len(reference) > 60:
+        raise Invalid({"reference": [_("Keep the document number under 60 characters.")]})
+    return reference
+
+
+def _check_reference(touchpoint: Touchpoint) -> None:
+    """A document number is unique per partnership and kind: say so on the field, not as a conflict."""
+    if not touchpoint.reference:
+        return
+    taken = (
+        Touchpoint.objects.filter(
+            partnership_id=touchpoint.partnership_id, kind=touchpoint.kind, reference=touchpoint.reference
+        )
+        .exclude(pk=touchpoint.pk)
+        .exists()
+    )
+    if taken:
+        raise Invalid(
+            {
+                "reference": [
+                    _("The document number %(reference)s is already used in this partnership (%(kind)s).")
+                    % {"kind": Kind(touchpoint.kind).label, "reference": touchpoint.reference}
+                ]
+            }
+        )
 
 
 def survey_token(survey: SurveyRequest) -> str:
@@ -80,9 +118,16 @@ def touchpoint_create(
     actual_date: dt.date | None = None,
     promised_quantity: Decimal | None = None,
     delivered_quantity: Decimal | None = None,
+    reference: str = "",
+    amount: Decimal | None = None,
+    due_date: dt.date | None = None,
+    paid_date: dt.date | None = None,
+    paid_amount: Decimal | None = None,
     restricted_department_id: int | None = None,
 ) -> Touchpoint:
-    """Record a moment of truth. A delivery needs its promised and actual dates and quantities."""
+    """Record a moment of truth. A delivery needs its promised and actual dates and quantities; an invoice
+    may carry its amount, due date and payment (paid on time follows). ``reference`` is the document number
+    (delivery note, invoice…), unique per partnership and kind."""
     require_writer(actor)
     partnership = writable_partnership(actor, partnership_id)
     summary = summary.strip()
@@ -101,8 +146,15 @@ def touchpoint_create(
         actual_date=actual_date,
         promised_quantity=promised_quantity,
         delivered_quantity=delivered_quantity,
+        reference=_reference(reference),
+        amount=amount,
+        due_date=due_date,
+        paid_date=paid_date,
+        paid_amount=paid_amount,
         restricted_department=restriction(actor, restricted_department_id),
     )
+    if touchpoint.kind in Kind.values:
+        _check_reference(touchpoint)
     validate_and_save(touchpoint)
     record_event(actor, touchpoint, kind="touchpoint", verb="recorded", title=touchpoint.summary)
     return touchpoint
@@ -142,7 +194,11 @@ def touchpoint_update(
     for name, value in changes.items():
         if name == "occurred_at":
             value = _when(value)
+        elif name == "reference":
+            value = _reference(value)
         setattr(touchpoint, name, value)
+    if touchpoint.kind in Kind.values:
+        _check_reference(touchpoint)
     touchpoint.version += 1
     validate_and_save(touchpoint)
     record_event(actor, touchpoint, kind="touchpoint", verb="updated", title=touchpoint.summary)

@@ -24,9 +24,10 @@ from mitra.accounts.security import client_ip
 from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.services import require_writer
 from mitra.moments import forms, selectors, services
-from mitra.moments.models import DELIVERY_FIELDS, Kind, SurveyRequest, Touchpoint
+from mitra.moments.models import DELIVERY_FIELDS, INVOICE_FIELDS, Kind, SurveyRequest, Touchpoint
 from mitra.partnerships import selectors as partnership_selectors
 from mitra.partnerships.views import workspace_context
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, is_htmx
 
 PAGE_SIZE = 50
@@ -50,6 +51,8 @@ def touchpoint_list(request: HttpRequest, pk: int) -> HttpResponse:
     if filters.is_valid():
         kind, outcome, month = (filters.cleaned_data[k] for k in ("kind", "outcome", "month"))
     touchpoints = selectors.touchpoint_list(actor, p, kind=kind or None, outcome=outcome or None, month=month)
+    if exported := page_export(request, actor, "moments", touchpoints, partnership_id=pk):
+        return exported
     page = Paginator(touchpoints, PAGE_SIZE).get_page(request.GET.get("page"))
     otif_months = selectors.otif_by_month(actor, p, months=OTIF_MONTHS)
     context.update(
@@ -62,6 +65,8 @@ def touchpoint_list(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "otif_months": otif_months,
             "otif_total": selectors.otif_total(actor, p, months=OTIF_MONTHS),
+            "payments": selectors.payment_total(actor, p, months=OTIF_MONTHS),
+            "payment_months": selectors.payments_by_month(actor, p, months=OTIF_MONTHS),
             "scores": selectors.survey_scores(actor, p),
             "score_months": selectors.survey_scores_by_month(actor, p, months=OTIF_MONTHS),
         }
@@ -89,11 +94,12 @@ def _touchpoint_form(
             "outcome": touchpoint.outcome,
             "summary": touchpoint.summary,
             "bridge_id": touchpoint.bridge_id,
+            "reference": touchpoint.reference,
             "version": touchpoint.version,
-            **{name: getattr(touchpoint, name) for name in DELIVERY_FIELDS},
+            **{name: getattr(touchpoint, name) for name in (*DELIVERY_FIELDS, *INVOICE_FIELDS)},
         }
     if is_htmx(request) and request.method == "GET" and "kind" in request.GET:
-        # The kind changed: show the form again, with or without the delivery fields.
+        # The kind changed: show the form again, with or without the delivery or invoice fields.
         form = forms.TouchpointForm(request.GET, bridges=bridges)
         form.errors.clear()
         return render(request, "moments/_form.html", {**context, "form": form, "touchpoint": touchpoint})
@@ -106,6 +112,8 @@ def _touchpoint_form(
             if data["kind"] != Kind.DELIVERY:
                 # Delivery fields left in a form whose kind changed are not meant: drop them.
                 data.update(dict.fromkeys(DELIVERY_FIELDS))
+            if data["kind"] != Kind.INVOICE:
+                data.update(dict.fromkeys(INVOICE_FIELDS))
             try:
                 if touchpoint is None:
                     touchpoint = services.touchpoint_create(actor, partnership_id=p.pk, **data)
@@ -157,6 +165,8 @@ def _detail_context(actor: Any, pk: int, touchpoint_id: int) -> dict[str, Any]:
             "touchpoint": touchpoint,
             "surveys": list(selectors.survey_list(actor, p, touchpoint_id=touchpoint.pk)),
             "can_edit": context["writable"] and touchpoint.recorded_by_side == context["side"],
+            # An invoice is in the currency of the supplier, who issues it.
+            "currency": p.supplier.currency,
         }
     )
     return context

@@ -15,8 +15,8 @@ from mitra.accounts.schemas import Search
 from mitra.core.api import Id, Page, actor_of, errors
 from mitra.core.errors import NotFound
 from mitra.core.tenancy import Actor
-from mitra.partnerships import history, selectors, services
-from mitra.partnerships.models import Bridge, PartnerInvitation, Partnership
+from mitra.partnerships import contacts, history, selectors, services
+from mitra.partnerships.models import Bridge, Contact, PartnerInvitation, Partnership, Side
 from mitra.partnerships.models import Status as PartnershipStatus
 from mitra.partnerships.schemas import (
     BridgeIn,
@@ -26,6 +26,9 @@ from mitra.partnerships.schemas import (
     DeclineIn,
     PartnerInvitationIn,
     PartnerInvitationOut,
+    PartnershipContactIn,
+    PartnershipContactOut,
+    PartnershipContactPatch,
     PartnershipDetailOut,
     PartnershipIn,
     PartnershipOut,
@@ -234,4 +237,71 @@ def bridge_delete(request: HttpRequest, partnership_id: Id, bridge_id: Id) -> St
     actor = actor_of(request)
     _bridge_of(actor, partnership_id, bridge_id)
     services.bridge_delete(actor, bridge_id=bridge_id)
+    return Status(204, None)
+
+
+# --- contacts ---------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{partnership_id}/contacts",
+    response={200: list[PartnershipContactOut], **READ_ONE},
+    operation_id="contact_list",
+)
+@paginate(Page)
+def contact_list(request: HttpRequest, partnership_id: Id, side: Side | None = None, q: Search = "") -> Any:
+    """The people at both organisations whom the partnership deals with (or at ``side``'s only); ``q``
+    searches name, e-mail, job title and department."""
+    return contacts.contact_list(actor_of(request), partnership_id, side=side, query=q)
+
+
+@router.post(
+    "/partnerships/{partnership_id}/contacts",
+    response={201: PartnershipContactOut, **WRITE},
+    operation_id="contact_create",
+)
+def contact_create(request: HttpRequest, partnership_id: Id, payload: PartnershipContactIn) -> Status:
+    """Add a person of your own organisation. Its e-mail address is unique per organisation here (422)."""
+    actor = actor_of(request)
+    contact = contacts.contact_create(actor, partnership_id=partnership_id, **payload.model_dump())
+    return Status(201, contacts.contact_get(actor, partnership_id, contact.pk))
+
+
+@router.get(
+    "/partnerships/{partnership_id}/contacts/{contact_id}",
+    response={200: PartnershipContactOut, **READ_ONE},
+    operation_id="contact_get",
+)
+def contact_get(request: HttpRequest, partnership_id: Id, contact_id: Id) -> Contact:
+    return contacts.contact_get(actor_of(request), partnership_id, contact_id)
+
+
+@router.patch(
+    "/partnerships/{partnership_id}/contacts/{contact_id}",
+    response={200: PartnershipContactOut, **WRITE},
+    operation_id="contact_update",
+)
+def contact_update(
+    request: HttpRequest, partnership_id: Id, contact_id: Id, payload: PartnershipContactPatch
+) -> Contact:
+    """Change a contact of your own organisation (the other side's are read-only: 403). Send the department
+    as null to clear it, and ``version`` to refuse overwriting a newer edit (409)."""
+    actor = actor_of(request)
+    contacts.contact_get(actor, partnership_id, contact_id)
+    changes = payload.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in changes.items() if v is not None or k == "department_id"}
+    contacts.contact_update(actor, partnership_id=partnership_id, contact_id=contact_id, **changes)
+    return contacts.contact_get(actor, partnership_id, contact_id)
+
+
+@router.delete(
+    "/partnerships/{partnership_id}/contacts/{contact_id}",
+    response={204: None, **WRITE},
+    operation_id="contact_delete",
+)
+def contact_delete(request: HttpRequest, partnership_id: Id, contact_id: Id) -> Status:
+    """Remove a contact of your own organisation (the other side's: 403)."""
+    actor = actor_of(request)
+    contacts.contact_get(actor, partnership_id, contact_id)
+    contacts.contact_delete(actor, partnership_id=partnership_id, contact_id=contact_id)
     return Status(204, None)

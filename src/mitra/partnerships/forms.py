@@ -131,3 +131,28 @@ class JoinForm(forms.Form):
     organisation_name = forms.CharField(label=_("Your organisation's name"), max_length=120)
     legal_name = forms.CharField(label=_("Legal name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=Organisation.Language.choices)
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=120)
+    side = forms.ChoiceField(label=_("Side"), required=False, choices=[("", _("Both sides")), *Side.choices])
+
+
+class ContactForm(forms.Form):
+    """A person of the actor's own organisation on the partnership's contact list."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    department_id = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, departments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department_id"].choices = [("", _("— none —"))] + [  # type: ignore[attr-defined]
+            (d.pk, d.name) for d in departments
+        ]

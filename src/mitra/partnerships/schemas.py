@@ -267,3 +267,66 @@ class BridgePatch(In):
     note: Note | None = None
     restricted_department_id: Id | None = None
     version: Id | None = None
+
+
+# --- contacts -----------------------------------------------------------------------------------------------
+
+ContactName = Annotated[str, Field(min_length=1, max_length=120), Storable]
+ContactPhone = Annotated[str, Field(max_length=40), Storable]
+ContactJobTitle = Annotated[str, Field(max_length=120), Storable]
+
+
+class PartnershipContactOut(Schema):
+    """A person at one of the two organisations whom the partnership deals with (the stakeholder map).
+    ``editable``: your side keeps this contact (it is of your organisation) and you may write."""
+
+    id: int
+    partnership_id: int
+    organisation: OrganisationRef
+    side: Side
+    name: str
+    email: str
+    phone: str
+    job_title: str
+    department: DepartmentOut | None
+    note: str
+    restricted_department_id: int | None
+    editable: bool
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_side(obj: Any) -> str:
+        return Side.SUPPLIER if obj.organisation_id == obj.partnership.supplier_id else Side.CUSTOMER
+
+    @staticmethod
+    def resolve_editable(obj: Any, context: Any) -> bool:
+        actor = actor_of(context["request"])
+        return bool(actor.can_write and obj.organisation_id == actor.organisation_id)
+
+
+class PartnershipContactIn(In):
+    """A contact of your own organisation; matched on its e-mail address (unique per organisation here)."""
+
+    name: ContactName
+    email: Email
+    phone: ContactPhone = ""
+    job_title: ContactJobTitle = ""
+    department_id: Id | None = Field(None, description="A department of your own organisation")
+    note: Note = ""
+    restricted_department_id: Id | None = Field(
+        None, description="Restrict the contact to one department of your own side (and your admins)"
+    )
+
+
+class PartnershipContactPatch(In):
+    """Fields left out stay as they are; a department sent as null is cleared."""
+
+    name: ContactName | None = None
+    email: Email | None = None
+    phone: ContactPhone | None = None
+    job_title: ContactJobTitle | None = None
+    department_id: Id | None = None
+    note: Note | None = None
+    version: Id | None = None

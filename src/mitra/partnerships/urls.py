@@ -27,5 +27,11 @@ urlpatterns = [
         views.partner_invitation_revoke,
         name="invitation_revoke",
     ),
+    path("partnerships/<int:pk>/contacts/", views.contact_list, name="contacts"),
+    path("partnerships/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("partnerships/<int:pk>/contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path(
+        "partnerships/<int:pk>/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"
+    ),
     path("join/<str:token>/", views.join, name="join"),
 ]

@@ -25,12 +25,13 @@ from django.views.decorators.http import require_POST
 
 from mitra.accounts import selectors as account_selectors
 from mitra.accounts.models import Department, Organisation
-from mitra.core.errors import Conflict, Invalid
+from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.middleware import ORGANISATION_SESSION_KEY
 from mitra.core.services import require_admin, require_writer
 from mitra.core.tenancy import Actor
-from mitra.partnerships import forms, history, selectors, services
+from mitra.partnerships import contacts, forms, history, selectors, services
 from mitra.partnerships.models import Bridge, Partnership, Side, Status
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, is_htmx
 
 LIST_PAGE_SIZE = 50
@@ -89,9 +90,10 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     status, query = "", ""
     if filters.is_valid():
         status, query = filters.cleaned_data["status"], filters.cleaned_data["q"].strip()
-    page = Paginator(
-        selectors.partnership_list(actor, status=status or None, query=query), LIST_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    partnerships = selectors.partnership_list(actor, status=status or None, query=query)
+    if exported := page_export(request, actor, "partnerships", partnerships):
+        return exported
+    page = Paginator(partnerships, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [_row(actor, p) for p in page.object_list]
     received = [
         _row(actor, p)
@@ -605,3 +607,116 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "their_side": Side.CUSTOMER if invitation.proposer_side == Side.SUPPLIER else Side.SUPPLIER,
         },
     )
+
+
+# --- contacts ---------------------------------------------------------------------------------------------
+
+CONTACT_PAGE_SIZE = 100
+
+
+@login_required
+@domain_errors
+def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stakeholder map: the people at both organisations, grouped by organisation."""
+    actor = actor_of(request)
+    context = workspace_context(actor, pk, tab="contacts")
+    p = context["p"]
+    filters = forms.ContactFilterForm(request.GET)
+    side, query = "", ""
+    if filters.is_valid():
+        side, query = filters.cleaned_data["side"], filters.cleaned_data["q"].strip()
+    page = Paginator(
+        contacts.contact_list(actor, p, side=side or None, query=query), CONTACT_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "filters": filters,
+            "filtered": bool(side or query),
+            "page": page,
+            "query_string": urlencode({"side": side, "q": query}),
+            "own_organisation_id": actor.organisation_id,
+        }
+    )
+    return render(request, "partnerships/contacts.html", context)
+
+
+def _contact_form(
+    request: HttpRequest, actor: Actor, context: dict[str, Any], contact: Any = None
+) -> HttpResponse:
+    p = context["p"]
+    departments = account_selectors.department_list(actor)
+    initial: dict[str, Any] = {}
+    if contact is not None:
+        initial = {name: getattr(contact, name) for name in contacts.EDITABLE}
+        initial["version"] = contact.version
+    form = forms.ContactForm(request.POST or None, initial=initial, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            if contact is None:
+                contacts.contact_create(actor, partnership_id=p.pk, **data)
+                messages.success(request, _("The contact was added."))
+            else:
+                contacts.contact_update(
+                    actor, partnership_id=p.pk, contact_id=contact.pk, version=version, **data
+                )
+                messages.success(request, _("The contact was saved."))
+        except Invalid as exc:
+            add_invalid(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("partnerships:contacts", pk=p.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "partnerships/contact_form.html",
+        {**context, "form": form, "contact": contact},
+        status=status,
+    )
+
+
+def _editable_contact(actor: Actor, context: dict[str, Any], contact_id: int) -> Any:
+    contact = contacts.contact_get(actor, context["p"], contact_id)
+    require_writer(actor)
+    if contact.organisation_id != actor.organisation_id:
+        raise PermissionDenied(
+            _("Each side keeps its own contacts: only %(organisation)s can change this one.")
+            % {"organisation": contact.organisation.name}
+        )
+    return contact
+
+
+@login_required
+@domain_errors
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    context = workspace_context(actor, pk, tab="contacts")
+    require_writer(actor)
+    return _contact_form(request, actor, context)
+
+
+@login_required
+@domain_errors
+def contact_edit(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    context = workspace_context(actor, pk, tab="contacts")
+    contact = _editable_contact(actor, context, contact_id)
+    return _contact_form(request, actor, context, contact)
+
+
+@login_required
+@require_POST
+@domain_errors
+def contact_delete(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    context = workspace_context(actor, pk, tab="contacts")
+    contact = _editable_contact(actor, context, contact_id)
+    try:
+        contacts.contact_delete(actor, partnership_id=context["p"].pk, contact_id=contact.pk)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s was removed from the contacts.") % {"name": contact.name})
+    return redirect("partnerships:contacts", pk=context["p"].pk)

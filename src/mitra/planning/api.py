@@ -55,6 +55,8 @@ from mitra.planning.schemas import (
     PlanningVersionIn,
     PlanningWrittenOut,
 )
+from mitra.transfer.edi import proposals as edi_orders
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["planning"])
 
@@ -113,6 +115,22 @@ def planning_item_list(
     )
 
 
+@router.get(
+    BASE + "/items/export", response=READ, operation_id="planning_item_export", openapi_extra=API_EXPORT_DOC
+)
+def planning_item_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    q: Annotated[str, Field(max_length=100)] | None = None,
+    lifecycle: Lifecycle | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The items as a CSV or XLSX file, every one under the same filters as the list."""
+    actor = actor_of(request)
+    items = selectors.item_list(actor, partnership_id, q=q, lifecycle=lifecycle.value if lifecycle else None)
+    return export_response(actor, "planning-items", items, fmt, partnership_id=partnership_id)
+
+
 @router.post(
     BASE + "/items", response={200: PlanningLoadReportOut, **LOAD}, operation_id="planning_items_load"
 )
@@ -133,6 +151,21 @@ def planning_items_load(request: HttpRequest, partnership_id: Id, payload: Plann
 def planning_location_list(request: HttpRequest, partnership_id: Id) -> Any:
     """The customer's distribution centres and stores, by code."""
     return selectors.location_list(actor_of(request), partnership_id)
+
+
+@router.get(
+    BASE + "/locations/export",
+    response=READ,
+    operation_id="planning_location_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def planning_location_export(
+    request: HttpRequest, partnership_id: Id, fmt: ExportFormat = EXPORT_FORMAT
+) -> HttpResponse:
+    """The locations as a CSV or XLSX file."""
+    actor = actor_of(request)
+    locations = selectors.location_list(actor, partnership_id)
+    return export_response(actor, "planning-locations", locations, fmt, partnership_id=partnership_id)
 
 
 @router.post(
@@ -448,6 +481,32 @@ def planning_exception_list(
 
 
 @router.get(
+    BASE + "/exceptions/export",
+    response=READ,
+    operation_id="planning_exception_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def planning_exception_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    status: ExceptionStatus | None = None,
+    criterion: Criterion | None = None,
+    cycle_id: Id | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The exceptions as a CSV or XLSX file, every one under the same filters as the list."""
+    actor = actor_of(request)
+    found = selectors.exception_list(
+        actor,
+        partnership_id,
+        status=status.value if status else None,
+        criterion=criterion,
+        cycle_id=cycle_id,
+    )
+    return export_response(actor, "planning-exceptions", found, fmt, partnership_id=partnership_id)
+
+
+@router.get(
     BASE + "/exceptions/{exception_id}",
     response={200: PlanningExceptionOut, **READ},
     operation_id="planning_exception_get",
@@ -577,6 +636,46 @@ def planning_order_export(request: HttpRequest, partnership_id: Id, order_id: Id
     response = HttpResponse(selectors.order_csv(order), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{order.number}.csv"'
     return response
+
+
+def _edi_response(description: str, media_type: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+        }
+    }
+
+
+def _order_edi(request: HttpRequest, partnership_id: int, order_id: int, syntax: str) -> HttpResponse:
+    name, content = edi_orders.order_edi(actor_of(request), partnership_id, order_id, syntax)
+    kind = "application/edi-x12" if syntax == "x12" else "application/edifact"
+    response = HttpResponse(content, content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get(
+    BASE + "/orders/{order_id}/export/edifact",
+    response=READ,
+    operation_id="planning_order_export_edifact",
+    openapi_extra=_edi_response("The order as an EDIFACT ORDERS message (D.96A)", "application/edifact"),
+)
+def planning_order_export_edifact(request: HttpRequest, partnership_id: Id, order_id: Id) -> HttpResponse:
+    """The order as an EDIFACT ORDERS interchange (D.96A) from the buyer to the supplier: one LIN per
+    item with the supplier's (SA) and the buyer's (IN) article number, QTY+21 and DTM+2."""
+    return _order_edi(request, partnership_id, order_id, "edifact")
+
+
+@router.get(
+    BASE + "/orders/{order_id}/export/x12",
+    response=READ,
+    operation_id="planning_order_export_x12",
+    openapi_extra=_edi_response("The order as an X12 850 purchase order (004010)", "application/edi-x12"),
+)
+def planning_order_export_x12(request: HttpRequest, partnership_id: Id, order_id: Id) -> HttpResponse:
+    """The order as an X12 850 purchase order (004010): one PO1 per item with the vendor's (VP) and the
+    buyer's (BP) part number and the requested delivery date DTM*002."""
+    return _order_edi(request, partnership_id, order_id, "x12")
 
 
 # ---- simulation ---------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from mitra.planning.models import (
     StockPosition,
 )
 from mitra.planning.runs import Simulation
+from mitra.transfer.exports import safe_cell as safe_cell  # one implementation, shared with the list exports
 
 
 def _partnership(actor: Actor, partnership_id: int) -> Partnership:
@@ -250,13 +251,6 @@ def order_get(actor: Actor, partnership_id: int, order_id: int) -> Order:
     if order is None:
         raise NotFound(_("Order not found."))
     return order
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet cell that cannot be read as a formula (=, +, -, @, tab, CR at the start)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def order_csv(order: Order) -> str:

@@ -45,6 +45,8 @@ from mitra.planning.models import (
     RunStatus,
 )
 from mitra.planning.services import MAX_QUANTITY
+from mitra.transfer.edi import proposals as edi_orders
+from mitra.transfer.listexport import page_export
 from mitra.web import formatting
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text, posted_version
 
@@ -311,6 +313,8 @@ def exception_list(request: HttpRequest, pk: int) -> HttpResponse:
     if filters.is_valid():
         status, criterion = filters.cleaned_data["status"], filters.cleaned_data["criterion"]
     found = selectors.exception_list(actor, pk, status=status or None, criterion=criterion or None)
+    if exported := page_export(request, actor, "planning-exceptions", found, partnership_id=pk):
+        return exported
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         filters=filters,
@@ -470,6 +474,30 @@ def order_export(request: HttpRequest, pk: int, order_id: int) -> HttpResponse:
     safe_name = "".join(c for c in order.number if c.isalnum() or c in "-_") or "order"
     response["Content-Disposition"] = f'attachment; filename="{safe_name}.csv"'
     return response
+
+
+def _order_edi(request: HttpRequest, pk: int, order_id: int, syntax: str) -> HttpResponse:
+    name, content = edi_orders.order_edi(_member(request, pk), pk, order_id, syntax)
+    kind = "application/edi-x12" if syntax == "x12" else "application/edifact"
+    response = HttpResponse(content, content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+@domain_errors
+def order_export_edifact(request: HttpRequest, pk: int, order_id: int) -> HttpResponse:
+    """The order as an EDIFACT ORDERS message (D.96A)."""
+    return _order_edi(request, pk, order_id, "edifact")
+
+
+@login_required
+@require_GET
+@domain_errors
+def order_export_x12(request: HttpRequest, pk: int, order_id: int) -> HttpResponse:
+    """The order as an X12 850 purchase order (004010)."""
+    return _order_edi(request, pk, order_id, "x12")
 
 
 # --- planning data ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -20,6 +20,7 @@ from mitra.plans.schemas import (
     PlanReviewIn,
     PlanReviewOut,
 )
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["plans"])
 
@@ -33,6 +34,14 @@ PLANS = "/partnerships/{partnership_id}/plans"
 def plan_list(request: HttpRequest, partnership_id: Id) -> Any:
     """The partnership's yearly plans, newest first, with each side's agreement and the next review."""
     return selectors.plan_list(actor_of(request), partnership_id)
+
+
+@router.get(PLANS + "/export", response=READ, operation_id="plan_export", openapi_extra=API_EXPORT_DOC)
+def plan_export(request: HttpRequest, partnership_id: Id, fmt: ExportFormat = EXPORT_FORMAT) -> HttpResponse:
+    """The yearly plans as a CSV or XLSX file."""
+    actor = actor_of(request)
+    plans = selectors.plan_list(actor, partnership_id)
+    return export_response(actor, "plans", plans, fmt, partnership_id=partnership_id)
 
 
 @router.post(PLANS, response={201: PlanDetailOut, **WRITE}, operation_id="plan_create")

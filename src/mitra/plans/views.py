@@ -19,6 +19,7 @@ from mitra.partnerships.models import Side
 from mitra.partnerships.views import workspace_context
 from mitra.plans import forms, selectors, services
 from mitra.plans.models import JointPlan
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text
 
 GOAL_FIELDS = ("title", "kpi_name", "unit", "baseline", "target", "note")
@@ -35,6 +36,10 @@ def _years_to_start(plans: list[JointPlan]) -> list[int]:
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     context = workspace_context(actor, pk, tab="plans")
+    if exported := page_export(
+        request, actor, "plans", lambda: selectors.plan_list(actor, pk)[:20], partnership_id=pk
+    ):
+        return exported
     plans = list(selectors.plan_list(actor, pk)[:20])
     years = _years_to_start(plans)
     context.update(

@@ -17,6 +17,7 @@ from mitra.partnerships.views import workspace_context
 from mitra.pulse import selectors, services
 from mitra.pulse.forms import PulseAnswerForm
 from mitra.pulse.models import QUESTIONS, PulseRound
+from mitra.transfer.listexport import export_response, requested_format
 from mitra.web.http import actor_of, add_invalid, domain_errors, invalid_text
 
 ROUNDS_SHOWN = 12
@@ -72,6 +73,10 @@ def _overview(
 def pulse_overview(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     context = workspace_context(actor, pk, tab="pulse")
+    if fmt := requested_format(request):
+        return export_response(
+            actor, "pulse", selectors.pulse_trend(actor, context["p"]), fmt, partnership_id=pk
+        )
     return render(
         request, "pulse/overview.html", _overview(actor, context, _round_param(request.GET.get("round")))
     )

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -11,6 +11,7 @@ from mitra.core.api import Id, Page, actor_of, errors
 from mitra.risks import selectors, services
 from mitra.risks.models import Risk, RiskStatus
 from mitra.risks.schemas import RiskIn, RiskOut, RiskPatch
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["risks"])
 
@@ -38,6 +39,27 @@ def risk_list(
     return selectors.risk_list(
         actor_of(request), partnership_id, status=status.value if status else None, min_score=min_score
     )
+
+
+@router.get(
+    "/partnerships/{partnership_id}/risks/export",
+    response=READ,
+    operation_id="risk_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def risk_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    status: RiskStatus | None = None,
+    min_score: MinScore | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The register as a CSV or XLSX file, every risk under the same filters as the list."""
+    actor = actor_of(request)
+    risks = selectors.risk_list(
+        actor, partnership_id, status=status.value if status else None, min_score=min_score
+    )
+    return export_response(actor, "risks", risks, fmt, partnership_id=partnership_id)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from mitra.core.errors import Conflict, Invalid
 from mitra.core.services import require_writer
 from mitra.partnerships.views import workspace_context
 from mitra.risks import forms, selectors, services
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors
 
 PAGE_SIZE = 50
@@ -30,9 +31,10 @@ def risk_list(request: HttpRequest, pk: int) -> HttpResponse:
     status, min_score = "", None
     if filters.is_valid():
         status, min_score = filters.cleaned_data["status"], filters.cleaned_data["min_score"]
-    page = Paginator(
-        selectors.risk_list(actor, pk, status=status or None, min_score=min_score), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    risks = selectors.risk_list(actor, pk, status=status or None, min_score=min_score)
+    if exported := page_export(request, actor, "risks", risks, partnership_id=pk):
+        return exported
+    page = Paginator(risks, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         page=page,
         risks=page.object_list,

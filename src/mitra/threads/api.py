@@ -6,7 +6,7 @@ Thin on purpose: reads go through ``selectors`` (scoped to the caller), writes t
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -24,6 +24,7 @@ from mitra.threads.schemas import (
     TimelineEventOut,
     TimelineKind,
 )
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 
 router = Router(tags=["threads"])
 
@@ -110,6 +111,17 @@ def notification_list(request: HttpRequest, unread: bool = False) -> Any:
     return selectors.notification_list(actor_of(request), unread=unread)
 
 
+@router.get(
+    "/notifications/export", response=OWN, operation_id="notification_export", openapi_extra=API_EXPORT_DOC
+)
+def notification_export(
+    request: HttpRequest, unread: bool = False, fmt: ExportFormat = EXPORT_FORMAT
+) -> HttpResponse:
+    """Your notifications as a CSV or XLSX file, newest first."""
+    actor = actor_of(request)
+    return export_response(actor, "notifications", selectors.notification_list(actor, unread=unread), fmt)
+
+
 @router.post(
     "/notifications/read-all",
     response={200: NotificationsReadOut, **OWN},
@@ -161,3 +173,28 @@ def timeline_list(request: HttpRequest, partnership_id: Id, filters: Query[Timel
             until=filters.until,
         ),
     )
+
+
+@router.get(
+    "/partnerships/{partnership_id}/timeline/export",
+    response=READ,
+    operation_id="timeline_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def timeline_export(
+    request: HttpRequest, partnership_id: Id, filters: Query[TimelineQuery], fmt: ExportFormat = EXPORT_FORMAT
+) -> HttpResponse:
+    """The timeline as a CSV or XLSX file, every event under the same filters as the list."""
+    actor = actor_of(request)
+    events = selectors.timeline(
+        actor,
+        partnership_id,
+        selectors.TimelineFilter(
+            kind=filters.kind.value if filters.kind else "",
+            side=filters.side.value if filters.side else "",
+            actor_id=filters.actor_id,
+            since=filters.since,
+            until=filters.until,
+        ),
+    )
+    return export_response(actor, "timeline", events, fmt, partnership_id=partnership_id)

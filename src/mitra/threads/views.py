@@ -21,6 +21,7 @@ from mitra.threads.forms import CommentForm, TimelineFilterForm, people_choices
 from mitra.threads.paging import offset_page
 from mitra.threads.subjects import Subject
 from mitra.threads.templatetags.threads_web import panel_context
+from mitra.transfer.listexport import page_export
 from mitra.web.http import actor_of, add_invalid, domain_errors, is_htmx
 
 NOTIFICATIONS_PAGE_SIZE = 50
@@ -181,6 +182,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All notifications are marked read.") if count else _("Nothing unread."))
         return redirect("threads:notifications")
     unread_only = request.GET.get("unread") == "1"
+    if exported := page_export(
+        request, actor, "notifications", lambda: selectors.notification_list(actor, unread=unread_only)
+    ):
+        return exported
     page = offset_page(
         selectors.notification_list(actor, unread=unread_only).select_related(
             "partnership__supplier", "partnership__customer"
@@ -243,9 +248,10 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
             since=data["since"],
             until=data["until"],
         )
-    page = offset_page(
-        selectors.timeline(actor, pk, chosen), request.GET.get("page"), selectors.TIMELINE_PAGE_SIZE
-    )
+    events = selectors.timeline(actor, pk, chosen)
+    if exported := page_export(request, actor, "timeline", events, partnership_id=pk):
+        return exported
+    page = offset_page(events, request.GET.get("page"), selectors.TIMELINE_PAGE_SIZE)
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     rows = {"page": page, "query_string": query, "p": partnership}
     if is_htmx(request) and request.GET.get("page"):

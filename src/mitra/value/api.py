@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from mitra.core.api import Id, Page, actor_of, errors
 from mitra.partnerships.models import Side
+from mitra.transfer.listexport import API_EXPORT_DOC, EXPORT_FORMAT, ExportFormat, export_response
 from mitra.value import selectors, services
 from mitra.value.models import Category, EntryStatus, ValueEntry
 from mitra.value.schemas import ValueDisputeIn, ValueEntryIn, ValueEntryOut, ValueEntryPatch, ValueSummaryOut
@@ -36,6 +37,26 @@ def value_entry_list(
     return selectors.value_entry_list(
         actor_of(request), partnership_id, status=status, side=side, category=category
     )
+
+
+@router.get(
+    "/partnerships/{partnership_id}/value-entries/export",
+    response=READ,
+    operation_id="value_entry_export",
+    openapi_extra=API_EXPORT_DOC,
+)
+def value_entry_export(
+    request: HttpRequest,
+    partnership_id: Id,
+    status: EntryStatus | None = None,
+    side: Side | None = None,
+    category: Category | None = None,
+    fmt: ExportFormat = EXPORT_FORMAT,
+) -> HttpResponse:
+    """The value ledger as a CSV or XLSX file, every entry under the same filters as the list."""
+    actor = actor_of(request)
+    entries = selectors.value_entry_list(actor, partnership_id, status=status, side=side, category=category)
+    return export_response(actor, "value", entries, fmt, partnership_id=partnership_id)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from mitra.core.errors import Conflict, Invalid, PermissionDenied
 from mitra.core.tenancy import Actor
 from mitra.partnerships.views import workspace_context
+from mitra.transfer.listexport import page_export
 from mitra.value import forms, selectors, services
 from mitra.value.models import EntryStatus, ValueEntry
 from mitra.web.http import actor_of, add_invalid, domain_errors, posted_version
@@ -40,6 +41,8 @@ def value_list(request: HttpRequest, pk: int) -> HttpResponse:
         side=chosen["side"] or None,
         category=chosen["category"] or None,
     )
+    if exported := page_export(request, actor, "value", entries, partnership_id=pk):
+        return exported
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
     return render(

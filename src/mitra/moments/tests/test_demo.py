@@ -52,3 +52,21 @@ def test_demo_moments_obey_the_rules(db):
     assert scores.answers > 0 and 0 <= scores.csat <= 100 and -100 <= scores.nps <= 100
     total = selectors.otif_total(f.actor(admin), p.pk)
     assert total.deliveries > 0
+    # Deliveries carry their surat jalan number, invoices theirs, an amount, a due date 30 days on and,
+    # unless still open, a payment: most on time, some late, paid on time following the dates.
+    assert not deliveries.filter(reference="").exists()
+    assert deliveries.filter(reference__startswith="SJ/").count() == deliveries.count()
+    invoices = touchpoints.filter(kind="invoice")
+    assert invoices.filter(reference__startswith="INV/").count() == invoices.count()
+    assert not invoices.filter(amount__isnull=True).exists()
+    assert not invoices.filter(due_date__isnull=True).exists()
+    terms = {(i.due_date - timezone.localtime(i.occurred_at).date()).days for i in invoices if i.due_date}
+    assert terms <= {30, 31}  # 31 only when the moment's time was pulled back before midnight today
+    paid = invoices.filter(paid_date__isnull=False)
+    late = paid.filter(paid_on_time=False).count()
+    assert 0 < late < paid.count() / 2
+    assert not paid.filter(paid_on_time=True, paid_date__gt=F("due_date")).exists()
+    assert not paid.filter(paid_amount__isnull=True).exists()
+    assert not touchpoints.exclude(kind="invoice").filter(amount__isnull=False).exists()
+    payments = selectors.payment_total(f.actor(admin), p.pk)
+    assert payments.paid == payments.on_time + payments.late
