@@ -29,6 +29,7 @@ SCHEDULE: tuple[Recurring, ...] = (
     Recurring("mitra.pulse.tasks.open_pulse_rounds", "daily"),
     Recurring("mitra.health.tasks.recompute_current_week", "weekly"),
     Recurring("mitra.planning.tasks.plan_the_week", "weekly"),
+    Recurring("mitra.reviews.tasks.prepare_upcoming_reviews", "daily"),
 )
 
 

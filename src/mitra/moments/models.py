@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,7 +117,9 @@ class Touchpoint(SharedRecord):
         indexes = [models.Index(fields=("partnership", "kind", "occurred_at"), name="touchpoint_by_kind")]
         constraints = [
             models.UniqueConstraint(
-                fields=("partnership", "kind", "reference"),
+                "partnership",
+                "kind",
+                Lower("reference"),
                 condition=~Q(reference=""),
                 name="touchpoint_unique_reference",
                 violation_error_message=_("This partnership already has this document number for this kind."),

@@ -79,7 +79,9 @@ def _check_reference(touchpoint: Touchpoint) -> None:
         return
     taken = (
         Touchpoint.objects.filter(
-            partnership_id=touchpoint.partnership_id, kind=touchpoint.kind, reference=touchpoint.reference
+            partnership_id=touchpoint.partnership_id,
+            kind=touchpoint.kind,
+            reference__iexact=touchpoint.reference,
         )
         .exclude(pk=touchpoint.pk)
         .exists()

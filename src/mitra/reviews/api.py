@@ -1,10 +1,13 @@
 """The quarterly partnership review as a file: GET /api/v1/partnerships/{partnership_id}/review.
 
 Either partner downloads the same document (PDF or HTML) of a quarter, in English or Bahasa Indonesia.
-A stranger to the partnership gets 404; a malformed quarter, language or format is a 422 naming the field.
+The reviews prepared before each charter review date are listed under ``…/reviews/prepared`` (the
+reader's organisation's copies) and downloaded from ``…/reviews/prepared/{review_id}``. A stranger to the
+partnership gets 404; a malformed quarter, language or format is a 422 naming the field.
 """
 
-from typing import Literal
+import datetime as dt
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -12,7 +15,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from mitra.core.api import Id, actor_of, errors
-from mitra.reviews import services
+from mitra.reviews import selectors, services
 
 router = Router(tags=["reviews"])
 
@@ -64,4 +67,60 @@ def review_get(request: HttpRequest, partnership_id: Id, filters: Query[ReviewsQ
     response = HttpResponse(document.content, content_type=document.content_type)
     disposition = "attachment" if filters.format == "pdf" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
+    return response
+
+
+class ReviewsPreparedOut(Schema):
+    id: int
+    quarter: str = Field(description="The quarter the review covers, as YYYYQn")
+    language: str = Field(description="The document's language (the organisation's)")
+    review_date: dt.date = Field(description="The charter review date it was prepared for")
+    size: int = Field(description="The PDF's size in bytes")
+    created_at: dt.datetime
+    url: str = Field(description="Where to download the PDF")
+
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The prepared review as a PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/partnerships/{partnership_id}/reviews/prepared",
+    response={200: list[ReviewsPreparedOut], **errors(401, 404, 422)},
+    operation_id="review_prepared_list",
+)
+def review_prepared_list(request: HttpRequest, partnership_id: Id) -> Any:
+    """The reviews Mitra prepared for your organisation before each review date in the charter (the last
+    complete quarter, in your organisation's language), newest review date first; at most the last 12."""
+    return [
+        {
+            "id": r.pk,
+            "quarter": r.quarter,
+            "language": r.language,
+            "review_date": r.review_date,
+            "size": r.size,
+            "created_at": r.created_at,
+            "url": f"/api/v1/partnerships/{partnership_id}/reviews/prepared/{r.pk}",
+        }
+        for r in selectors.prepared_list(actor_of(request), partnership_id)
+    ]
+
+
+@router.get(
+    "/partnerships/{partnership_id}/reviews/prepared/{review_id}",
+    response=errors(401, 404, 422),
+    operation_id="review_prepared_get",
+    openapi_extra=PDF_RESPONSE,
+)
+def review_prepared_get(request: HttpRequest, partnership_id: Id, review_id: Id) -> HttpResponse:
+    """One prepared review's PDF."""
+    prepared = selectors.prepared_get(actor_of(request), partnership_id, review_id)
+    response = HttpResponse(bytes(prepared.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{prepared.filename}"'
     return response

@@ -1,7 +1,9 @@
 """The review page of a partnership: choose a quarter and a language, get the document as PDF or HTML.
 
-``GET /partnerships/<pk>/review/`` shows the form; with ``format`` (pdf or html) it answers the document
-itself. A stranger gets 404; a malformed quarter is shown next to the field, with status 400.
+``GET /partnerships/<pk>/review/`` shows the form and the reviews prepared for the reader's organisation
+before each charter review date; with ``format`` (pdf or html) it answers the document itself.
+``GET /partnerships/<pk>/review/prepared/<review_id>/`` downloads a prepared review. A stranger gets 404;
+a malformed quarter is shown next to the field, with status 400.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from mitra.partnerships.views import workspace_context
-from mitra.reviews import forms, services
+from mitra.reviews import forms, selectors, services
 from mitra.reviews.builder import quarter_of
 from mitra.web.http import actor_of, domain_errors
 
@@ -43,5 +45,16 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.ReviewForm(
             initial={"quarter": quarter_of(timezone.localdate()).code, "lang": language, "format": "pdf"}
         )
-    context.update(form=form, quarters=forms.recent_quarters())
+    context.update(
+        form=form, quarters=forms.recent_quarters(), prepared=list(selectors.prepared_list(actor, pk)[:50])
+    )
     return render(request, "reviews/page.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@domain_errors
+def prepared_download(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
+    prepared = selectors.prepared_get(actor_of(request), pk, review_id)
+    response = HttpResponse(bytes(prepared.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{prepared.filename}"'
+    return response

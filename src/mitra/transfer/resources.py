@@ -15,13 +15,15 @@ from typing import Any, ClassVar
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Model, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.widgets import Widget
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from mitra.accounts.models import Department
 from mitra.core.rows import RowError, RowErrors
@@ -60,15 +62,26 @@ class Lookup(Widget):
 
 
 class WorkspaceResource(resources.ModelResource):
-    """A resource bound to one partnership and the acting side."""
+    """A resource bound to one partnership and the acting side, reading and writing set-based.
+
+    Existing records are found for all rows at once (``before_import``: one query per 5,000 keys, keys
+    compared whatever their case), rows are written in batches of 1,000 with their history rows, and the
+    model's ``clean()`` checks each row in Python. The database's own checks (foreign keys, unique and check
+    constraints) are not queried row by row: the references come from scoped lookups, uniqueness from the
+    key lookup and the file's duplicate check, and ``clean()`` mirrors the check constraints.
+    """
 
     model: ClassVar[type[Model]]
     key: ClassVar[tuple[str, ...]] = ()
+    key_field: ClassVar[str] = ""
+    derived: ClassVar[tuple[str, ...]] = ("version", "updated_at")
 
     def __init__(self, *, actor: Actor, partnership: Partnership) -> None:
         self.actor = actor
         self.partnership = partnership
         self.side = side_of(actor, partnership)
+        self._existing: dict[tuple[Any, ...], Any] = {}
+        self._visible: set[int] = set()
         super().__init__()
 
     class Meta:
@@ -77,23 +90,50 @@ class WorkspaceResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = False
         skip_html_diff = True
+        use_bulk = True
+        batch_size = 1000
 
     def get_queryset(self) -> QuerySet[Any]:
         return self._meta.model.objects.filter(partnership=self.partnership)
 
-    def key_filter(self, row: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover - abstract
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...]:  # pragma: no cover - abstract
+        """The row's natural key, normalised like ``instance_key`` (text lower-cased); ValueError if bad."""
         raise NotImplementedError
+
+    def instance_key(self, instance: Any) -> tuple[Any, ...]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        wanted: set[str] = set()
+        for row in dataset.dict:
+            try:
+                wanted.add(self.row_key(row)[0])
+            except (ValueError, ValidationError):
+                continue  # the bad key cell is reported with its row
+        values = sorted(wanted)
+        found: dict[tuple[Any, ...], Any] = {}
+        candidates = self.get_queryset().annotate(_key=Lower(self.key_field))
+        for i in range(0, len(values), 5000):
+            for instance in candidates.filter(_key__in=values[i : i + 5000]):
+                found[self.instance_key(instance)] = instance
+        self._existing = found
+        ids = [i.pk for i in found.values()]
+        visible: set[int] = set()
+        for i in range(0, len(ids), 5000):
+            visible |= set(
+                self.get_queryset()
+                .filter(restriction_q(self.actor), pk__in=ids[i : i + 5000])
+                .values_list("pk", flat=True)
+            )
+        self._visible = visible
 
     def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> Any:
         try:
-            lookup = self.key_filter(row)
+            key = self.row_key(row)
         except ValueError:
             return None  # the bad key cell is reported by import_instance
-        found = self.get_queryset().filter(**lookup).first()
-        if (
-            found is not None
-            and not self.get_queryset().filter(restriction_q(self.actor), pk=found.pk).exists()
-        ):
+        found = self._existing.get(key)
+        if found is not None and found.pk not in self._visible:
             raise ValidationError(
                 {self.key[0]: [_("A record with this key exists that your department cannot see or change.")]}
             )
@@ -102,15 +142,75 @@ class WorkspaceResource(resources.ModelResource):
     def init_instance(self, row: Any = None) -> Any:
         return self._meta.model(partnership=self.partnership)
 
-    def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
-        # A savepoint per row: a row the database refuses is reported, and PostgreSQL's transaction stays
-        # usable for the rows after it (the whole import is rolled back anyway when any row fails).
-        with transaction.atomic():
-            super().save_instance(instance, is_create, row, **kwargs)
+    def validate_instance(
+        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
+    ) -> None:
+        errors = dict(import_validation_errors or {})
+        trusted = {f.name for f in instance._meta.concrete_fields if f.is_relation}
+        try:
+            instance.full_clean(
+                exclude=set(errors) | trusted, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         if instance.pk and hasattr(instance, "version"):
             instance.version += 1
+            instance.updated_at = timezone.now()
+
+    def get_bulk_update_fields(self) -> list[str]:
+        names = [f.attribute for f in self.fields.values() if f.attribute and f.attribute not in self.key]
+        return sorted({*names, *self.key, *(d for d in self.derived if hasattr(self._meta.model, d))})
+
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if not self.create_instances:
+            return
+        try:
+            with transaction.atomic():  # a savepoint: PostgreSQL's transaction stays usable to report it
+                bulk_create_with_history(
+                    self.create_instances,
+                    self._meta.model,
+                    batch_size=batch_size,
+                    default_user=self.actor.user,
+                )
+        except DatabaseError as exc:
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        if not self.update_instances:
+            return
+        try:
+            with transaction.atomic():
+                bulk_update_with_history(
+                    self.update_instances,
+                    self._meta.model,
+                    self.get_bulk_update_fields(),
+                    batch_size=batch_size,
+                    default_user=self.actor.user,
+                )
+        except DatabaseError as exc:
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            self.update_instances.clear()
 
 
 class TouchpointResource(WorkspaceResource):
@@ -131,9 +231,15 @@ class TouchpointResource(WorkspaceResource):
         queryset = super().get_queryset()
         return queryset.filter(kind=self.touchpoint_kind) if self.touchpoint_kind else queryset
 
-    def key_filter(self, row: dict[str, Any]) -> dict[str, Any]:
-        reference = Text(required=True, max_length=60).clean(row.get("reference"))
-        return {"reference": reference, **({"kind": self.touchpoint_kind} if self.touchpoint_kind else {})}
+    key_field = "reference"
+    derived = ("version", "updated_at", "on_time", "in_full", "paid_on_time")
+
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        # document numbers match whatever their case: "SJ-001" and "sj-001" are one delivery note
+        return (Text(required=True, max_length=60).clean(row.get("reference")).lower(),)
+
+    def instance_key(self, instance: Any) -> tuple[Any, ...]:
+        return (instance.reference.lower(),)
 
     def init_instance(self, row: Any = None) -> Any:
         return Touchpoint(
@@ -168,9 +274,12 @@ class GeneralTouchpointResource(TouchpointResource):
             }
         )
 
-    def key_filter(self, row: dict[str, Any]) -> dict[str, Any]:
-        kind = Choice(TouchpointKind.choices).clean(row.get("kind"))
-        return {"reference": Text(required=True, max_length=60).clean(row.get("reference")), "kind": kind}
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        reference = Text(required=True, max_length=60).clean(row.get("reference")).lower()
+        return (reference, Choice(TouchpointKind.choices).clean(row.get("kind")))
+
+    def instance_key(self, instance: Any) -> tuple[Any, ...]:
+        return (instance.reference.lower(), instance.kind)
 
 
 class DeliveryResource(TouchpointResource):
@@ -309,9 +418,16 @@ class ContactResource(WorkspaceResource):
         fields = ()
         import_id_fields = ("email",)
 
-    def key_filter(self, row: dict[str, Any]) -> dict[str, Any]:
-        email = Text(required=True, max_length=254, lower=True).clean(row.get("email"))
-        return {"email": email, "organisation": self.actor.organisation_id}
+    key_field = "email"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().filter(organisation_id=self.actor.organisation_id)
+
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return (Text(required=True, max_length=254, lower=True).clean(row.get("email")),)
+
+    def instance_key(self, instance: Any) -> tuple[Any, ...]:
+        return (instance.email.lower(),)
 
     def init_instance(self, row: Any = None) -> Any:
         return Contact(partnership=self.partnership, organisation=self.actor.organisation)
@@ -349,13 +465,19 @@ class ValueEntryResource(WorkspaceResource):
         fields = ()
         import_id_fields = ("title",)
 
-    def key_filter(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "title": Text(required=True, max_length=200).clean(row.get("title")),
-            "beneficiary_side": Choice(Side.choices).clean(row.get("beneficiary_side")),
-            "period_start": Day(required=True).clean(row.get("period_start")),
-            "period_end": Day(required=True).clean(row.get("period_end")),
-        }
+    key_field = "title"
+    derived = ("version", "updated_at", "status", "awaiting_since")
+
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            Text(required=True, max_length=200).clean(row.get("title")).lower(),
+            Choice(Side.choices).clean(row.get("beneficiary_side")),
+            Day(required=True).clean(row.get("period_start")),
+            Day(required=True).clean(row.get("period_end")),
+        )
+
+    def instance_key(self, instance: Any) -> tuple[Any, ...]:
+        return (instance.title.lower(), instance.beneficiary_side, instance.period_start, instance.period_end)
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         row["currency"] = str(row.get("currency") or "").strip().upper() or self.currency
@@ -370,6 +492,10 @@ class ValueEntryResource(WorkspaceResource):
         )
 
     def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        if instance.period_end < instance.period_start:
+            raise ValidationError({"period_end": [_("The period cannot end before it starts.")]})
+        if instance.currency and not (len(instance.currency) == 3 and instance.currency.isalpha()):
+            raise ValidationError({"currency": [_("Use a three-letter ISO 4217 currency code.")]})
         if instance.pk:
             if instance.recorded_by_side != self.side:
                 raise ValidationError(

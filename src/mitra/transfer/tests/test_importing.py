@@ -486,3 +486,16 @@ def test_a_workbooks_formula_is_not_evaluated_into_a_record(world):
     result = run(world, "invoices", "xlsx", rows)
     assert errors_of(result) == {(2, "reference")}
     assert Item.objects.count() == 0 and not Touchpoint.objects.exists()
+
+
+def test_keys_match_whatever_their_case(world):
+    run(world, "deliveries", "csv", DELIVERIES)
+    shouted = [DELIVERIES[0], *[[r[0].lower(), *r[1:]] for r in DELIVERIES[1:]]]
+    again = run(world, "deliveries", "csv", shouted)
+    assert again.report["created"] == 0
+    assert Touchpoint.objects.filter(partnership=world.partnership, kind="delivery").count() == 3
+    good = CASES["value"][0]
+    run(world, "value", "csv", good)
+    lowered = [good[0], *[[r[0].lower(), r[1].capitalize(), *r[2:]] for r in good[1:]]]
+    assert run(world, "value", "csv", lowered).report["created"] == 0
+    assert ValueEntry.objects.filter(partnership=world.partnership).count() == 2

@@ -1,6 +1,9 @@
 """``mitra review --partnership ID --quarter 2026Q3 --format pdf|html --lang en|id --output FILE [--as EMAIL]``:
 write the quarterly partnership review to a file, as one member of the partnership sees it (``--as``;
 default: the supplier's first admin). Bad input exits non-zero with a message naming what is wrong.
+
+``mitra review --prepare-due`` runs the daily job once, inline: it prepares the reviews of every
+partnership whose charter review date is within a week, and exits non-zero if one of them failed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mitra.accounts.models import Membership, Role, User
 from mitra.accounts.selectors import actor_for, actor_from_membership
@@ -20,6 +24,7 @@ from mitra.core.tenancy import Actor
 from mitra.partnerships.models import Partnership
 from mitra.reviews import services
 from mitra.reviews.render import FORMATS, languages
+from mitra.reviews.services import prepare_upcoming_reviews
 
 
 def _actor(partnership_id: int, email: str | None) -> Actor:
@@ -51,18 +56,29 @@ class Command(BaseCommand):
     help = "Write the quarterly partnership review (PDF or HTML, English or Bahasa Indonesia) to a file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--partnership", type=int, required=True, help="the partnership's id")
+        parser.add_argument(
+            "--prepare-due",
+            action="store_true",
+            help="prepare the reviews of every partnership whose review date is within a week, and stop",
+        )
+        parser.add_argument("--partnership", type=int, help="the partnership's id")
         parser.add_argument(
             "--quarter", default="", help="YYYYQn, e.g. 2026Q3 (default: the current quarter)"
         )
         parser.add_argument("--format", dest="fmt", default="pdf", help=f"one of {', '.join(FORMATS)}")
         parser.add_argument("--lang", default="en", help=f"one of {', '.join(languages())}")
-        parser.add_argument("--output", required=True, help="the file to write")
+        parser.add_argument("--output", help="the file to write")
         parser.add_argument(
             "--as", dest="email", help="the member who reads it (default: the supplier's first admin)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["prepare_due"]:
+            self._prepare_due()
+            return
+        for name in ("partnership", "output"):
+            if options[name] is None:
+                raise CommandError(_("--%(name)s is required.") % {"name": name})
         output = Path(options["output"])
         if not output.parent.is_dir():
             raise CommandError(
@@ -89,3 +105,25 @@ class Command(BaseCommand):
             _("Wrote %(file)s (%(size)s bytes) in %(seconds).1f s.")
             % {"file": output, "size": len(document.content), "seconds": time.monotonic() - started}
         )
+
+    def _prepare_due(self) -> None:
+        result = prepare_upcoming_reviews()
+        for prepared in result.prepared:
+            self.stdout.write(
+                _("Prepared the review %(quarter)s (%(lang)s) of partnership %(id)s for %(date)s.")
+                % {
+                    "quarter": prepared.quarter,
+                    "lang": prepared.language,
+                    "id": prepared.partnership_id,
+                    "date": prepared.review_date.isoformat(),
+                }
+            )
+        count = len(result.prepared)
+        self.stdout.write(
+            ngettext("%(count)s review prepared.", "%(count)s reviews prepared.", count) % {"count": count}
+        )
+        if result.failed:
+            raise CommandError(
+                _("Could not prepare the review of partnership(s) %(ids)s; see the log.")
+                % {"ids": ", ".join(sorted({str(pid) for pid, _org in result.failed}))}
+            )
