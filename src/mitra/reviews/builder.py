@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from mitra.accounts.models import Organisation
 from mitra.cases.models import Case as CaseRecord
-from mitra.cases.models import CaseStatus
 from mitra.commitments.models import Commitment, CommitmentStatus
 from mitra.core.errors import Invalid
 from mitra.core.tenancy import Actor, restrict
@@ -354,16 +353,20 @@ def _cases(actor: Actor, partnership: Partnership, q: Quarter) -> tuple[list[Cas
     resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     confirmed = Q(outcome_confirmed_at__isnull=False)
-    cases = restrict(CaseRecord.objects.filter(partnership=partnership), actor).filter(created_at__lt=end)
-    touched = cases.filter(
-        raised | resolved | closed | Q(status__in=(CaseStatus.OPEN, CaseStatus.IN_PROGRESS))
+    # open at the quarter's end, by the dates (not today's status: a past quarter's review must not change
+    # because a case was resolved afterwards)
+    open_at_end = (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=end)
     )
+    done_in_quarter = resolved | (closed & Q(resolved_at__isnull=True))
+    cases = restrict(CaseRecord.objects.filter(partnership=partnership), actor).filter(created_at__lt=end)
+    touched = cases.filter(raised | resolved | closed | open_at_end)
     counts = touched.aggregate(
         raised=Count("pk", filter=raised),
-        resolved=Count("pk", filter=resolved | closed),
+        resolved=Count("pk", filter=done_in_quarter),
         closed=Count("pk", filter=closed),
-        confirmed=Count("pk", filter=confirmed & (resolved | closed)),
-        still_open=Count("pk", filter=Q(status__in=(CaseStatus.OPEN, CaseStatus.IN_PROGRESS))),
+        confirmed=Count("pk", filter=confirmed & done_in_quarter),
+        still_open=Count("pk", filter=open_at_end),
         breached=Count("pk", filter=Q(sla_breached_at__isnull=False) & (raised | resolved | closed)),
     )
     listed = list(

@@ -218,6 +218,25 @@ def test_the_review_gathers_the_quarter_of_both_sides(world, django_assert_max_n
     assert review.case_counts["raised"] == 2 and review.case_counts["closed"] == 1
     assert review.case_counts["still_open"] == 1
     assert [len(i.points) for i in review.initiatives] == [3]
+    # a case raised before the quarter and resolved after it was open at its end: the review does not change
+    later = Case.objects.create(
+        partnership=p,
+        title="Label harga salah",
+        raised_by_side="supplier",
+        desired_outcome="Label benar",
+        outcome_entered_by_side="customer",
+        sla_due_at=at("2026-06-20"),
+        status="resolved",
+        resolved_at=at("2026-10-20"),
+    )
+    Case.objects.filter(pk=later.pk).update(created_at=at("2026-06-01"))
+    again = build_review(actor, p.pk, Q3)
+    assert (again.case_counts["still_open"], again.case_counts["raised"], again.case_counts["resolved"]) == (
+        2,
+        2,
+        1,
+    )
+    assert "Label harga salah" in {c.title for c in again.cases}
     assert [r.title for r in review.risks] == ["Banjir menutup akses DC"]
     # the trend: the quarter and the 13 weeks before it; the change over the quarter
     assert review.health.points[0][0] == dt.date(2026, 4, 6) and review.health.latest.week == dt.date(
