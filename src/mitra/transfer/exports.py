@@ -157,15 +157,20 @@ def _csv(columns: Sequence[Column], rows: Iterable[Any], currency: str | None) -
 def _xlsx(columns: Sequence[Column], rows: Iterable[Any], currency: str | None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+
+    def text(value: Any) -> Any:
+        # control characters (other than tab and newline) cannot be stored in a worksheet: drop them
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_("Export")[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
-    for text in headers(columns, currency):
-        cell = WriteOnlyCell(sheet, value=safe_cell(text))
+    for header in headers(columns, currency):
+        cell = WriteOnlyCell(sheet, value=text(safe_cell(header)))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -177,7 +182,7 @@ def _xlsx(columns: Sequence[Column], rows: Iterable[Any], currency: str | None) 
     for row in rows:
         cells = []
         for column in columns:
-            value = _typed(column.get(row), column.kind)
+            value = text(_typed(column.get(row), column.kind))
             number_format = formats.get(column.kind)
             if column.currency is not None and value is not None:
                 number_format = money_format(str(column.currency(row) or currency or "IDR"))

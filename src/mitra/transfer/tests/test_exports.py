@@ -374,3 +374,10 @@ def test_the_api_portfolio_export_lists_only_the_own_partnerships(client, world)
     text = response.content.decode("utf-8-sig")
     assert world.customer.name not in text and world.supplier.name not in text
     assert Organisation.objects.filter(name=world.customer.name).exists()
+
+
+def test_xlsx_drops_control_characters_a_worksheet_cannot_hold():
+    rows = [{"title": "ES\x1b · PT Ritel\x00 Maju", "qty": 1, "amount": None, "due": None, "done": False}]
+    exported = export_table(COLUMNS, rows, "xlsx", currency="IDR")
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    assert sheet.cell(row=2, column=1).value == "ES · PT Ritel Maju"
