@@ -142,7 +142,7 @@ def test_import_deliveries_with_indonesian_headers(
     rows = page.locator("[data-testid=preview-row][data-action=create]")
     expect(rows).to_have_count(4)
     expect(page.get_by_test_id("preview")).to_contain_text("SJ/2026/00103")
-    expect(rows.first.locator("td").last).to_have_text(text["new"])
+    expect(rows.first.locator("td").first).to_have_text(text["new"])  # the action leads the row
     assert not Touchpoint.objects.filter(partnership=world.partnership).exists()
     if language == "en":
         screenshot(page, "data-import-preview.png")
