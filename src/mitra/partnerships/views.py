@@ -625,9 +625,10 @@ def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
     side, query = "", ""
     if filters.is_valid():
         side, query = filters.cleaned_data["side"], filters.cleaned_data["q"].strip()
-    page = Paginator(
-        contacts.contact_list(actor, p, side=side or None, query=query), CONTACT_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    listed = contacts.contact_list(actor, p, side=side or None, query=query)
+    if exported := page_export(request, actor, "contacts", listed, partnership_id=p.pk):
+        return exported
+    page = Paginator(listed, CONTACT_PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         {
             "filters": filters,

@@ -363,6 +363,18 @@ def _planning_locations() -> list[Column]:
     ]
 
 
+def _contacts() -> list[Column]:
+    return [
+        Column(_("Organisation"), attr("organisation.name")),
+        Column(_("Name"), attr("name")),
+        Column(_("E-mail address"), attr("email")),
+        Column(_("Phone"), attr("phone")),
+        Column(_("Job title"), attr("job_title")),
+        Column(_("Department"), attr("department.name")),
+        Column(_("Note"), attr("note")),
+    ]
+
+
 LISTS: dict[str, ListExport] = {
     spec.name: spec
     for spec in (
@@ -390,5 +402,6 @@ LISTS: dict[str, ListExport] = {
         ListExport("planning-exceptions", _planning_exceptions, select_related=("item", "location")),
         ListExport("planning-items", _planning_items),
         ListExport("planning-locations", _planning_locations),
+        ListExport("contacts", _contacts, select_related=("organisation", "department")),
     )
 }

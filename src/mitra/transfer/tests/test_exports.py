@@ -152,6 +152,7 @@ P = lambda ids: {"pk": ids["partnership"]}  # noqa: E731
 # page name, url kwargs, seeding, the text of a seeded row that the page and its export both show
 LIST_PAGES: list[tuple[str, Callable[..., Any], Callable[..., Any], Callable[..., str]]] = [
     ("risks:list", P, _seed("risks"), lambda w, i: Risk.objects.get(pk=i["risk"]).title),
+    ("partnerships:contacts", P, _seed("partnerships"), lambda w, i: "budi.santoso@sumber.test"),
     ("cases:list", P, _seed("cases"), lambda w, i: Case.objects.get(pk=i["case"]).title),
     (
         "improvement:list",
